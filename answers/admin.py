@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from answers.models import Citation, Question, ReviewerProfile, Revision, Section, Specialty
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "specialty", "created_at"]
+    list_filter = ["specialty"]
+    search_fields = ["text"]
+    list_select_related = ["specialty"]
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "credentials", "user"]
+    filter_horizontal = ["specialties"]
+    prepopulated_fields = {"slug": ["display_name"]}
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SectionInline(ReadOnlyInline):
+    model = Section
+    fields = ["position", "heading", "body"]
+
+
+class CitationInline(ReadOnlyInline):
+    model = Citation
+    fields = ["number", "title", "authors", "journal", "year", "pmid", "doi", "url"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Revisions are immutable: the admin only shows them."""
+
+    list_display = ["__str__", "source_label", "created_by", "created_at"]
+    list_select_related = ["created_by", "answer"]
+    inlines = [SectionInline, CitationInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,328 @@
+"""Answers to clinical questions, their immutable revisions, and the review
+state machine that decides which revision readers see.
+
+Transitions are declared here, where the state lives; they never save and
+never check who is acting. `editorial.services` is the one way to run them:
+it checks the actor's right, runs the transition, saves and writes the audit
+event in one transaction.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from answers import clock
+
+
+class ImmutableError(Exception):
+    """Raised when code tries to change or delete a written revision."""
+
+
+class Specialty(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    text = models.TextField()
+    slug = models.SlugField(max_length=200, unique=True)
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="questions")
+    created_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return self.text[:100]
+
+
+class Audience(models.TextChoices):
+    PROFESSIONAL = "professional", "Healthcare professional"
+    PATIENT = "patient", "Patient or caregiver"
+    STUDENT = "student", "Student"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    RETRACTED = "retracted", "Retracted"
+
+
+class AnswerQuerySet(models.QuerySet):
+    def public(self):
+        """Answers with approved content that readers may see."""
+        return self.filter(live_revision__isnull=False).exclude(status=Status.RETRACTED)
+
+
+class Answer(ConcurrentTransitionMixin, models.Model):
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PROFESSIONAL)
+    status = FSMField(default=Status.NEW, choices=Status.choices, protected=True, db_index=True)
+    status_changed_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    # The revision waiting for (or in) review, and the one readers see.
+    pending_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    live_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewing_answers"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="approved_answers"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    last_updated = models.DateField(null=True, blank=True, help_text="The day the live content was approved.")
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True, db_index=True)
+    review_due = models.BooleanField(
+        default=False, help_text="Approved content past its next review date, waiting for re-review."
+    )
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retraction_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "audience"], name="one_answer_per_question_audience"),
+        ]
+        indexes = [models.Index(fields=["status", "status_changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.question} ({self.get_audience_display()})"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("answers:detail", kwargs={"slug": self.question.slug})
+        if self.audience != Audience.PROFESSIONAL:
+            url += f"?audience={self.audience}"
+        return url
+
+    # -- conditions ----------------------------------------------------------
+    def has_pending_revision(self) -> bool:
+        return self.pending_revision_id is not None
+
+    def has_live_revision(self) -> bool:
+        return self.live_revision_id is not None
+
+    def _moved(self) -> None:
+        self.status_changed_at = clock.now()
+
+    # -- transitions (never save; editorial.services does) -------------------
+    @transition(
+        field=status,
+        source=[Status.NEW, Status.CHANGES_REQUESTED, Status.APPROVED, Status.RETRACTED],
+        target=Status.SUBMITTED,
+    )
+    def submit(self, *, revision: "Revision") -> None:
+        self.pending_revision = revision
+        self.reviewer = None
+        self._moved()
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.UNDER_REVIEW, conditions=[has_pending_revision])
+    def start_review(self, *, reviewer) -> None:
+        self.reviewer = reviewer
+        self._moved()
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.APPROVED, conditions=[has_pending_revision])
+    def approve(self, *, by) -> None:
+        today = clock.today()
+        if self.live_revision_id != self.pending_revision_id:
+            self.last_updated = today
+        self.live_revision = self.pending_revision
+        self.pending_revision = None
+        self.approved_by = by
+        self.approved_at = clock.now()
+        self._mark_reviewed(today)
+        self.retracted_at = None
+        self.retraction_reason = ""
+        self._moved()
+
+    @transition(field=status, source=Status.APPROVED, target=Status.APPROVED, conditions=[has_live_revision])
+    def reaffirm(self, *, by) -> None:
+        """Re-approval of the live revision after a periodic re-review."""
+        self.approved_by = by
+        self._mark_reviewed(clock.today())
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.CHANGES_REQUESTED)
+    def request_changes(self) -> None:
+        self._moved()
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.REJECTED)
+    def reject(self) -> None:
+        self.pending_revision = None
+        self._moved()
+
+    @transition(field=status, source=Status.APPROVED, target=Status.RETRACTED, conditions=[has_live_revision])
+    def retract(self, *, reason: str) -> None:
+        self.live_revision = None
+        self.pending_revision = None
+        self.review_due = False
+        self.retracted_at = clock.now()
+        self.retraction_reason = reason
+        self._moved()
+
+    def _mark_reviewed(self, today) -> None:
+        self.last_reviewed = today
+        self.next_review_due = today + settings.REVIEW_INTERVAL
+        self.review_due = False
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError(f"{self.model.__name__} rows are immutable once written")
+
+    def delete(self):
+        raise ImmutableError(f"{self.model.__name__} rows cannot be deleted")
+
+
+class ImmutableModel(models.Model):
+    """Rows written once. A changed save, update() or delete() raises."""
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values().first()
+            current = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+            if stored != current:
+                raise ImmutableError(f"{type(self).__name__} {self.pk} is immutable: write a new revision instead")
+            return
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"{type(self).__name__} {self.pk} cannot be deleted")
+
+
+class SourceKind(models.TextChoices):
+    MODEL = "model", "Drafting model"
+    HUMAN = "human", "Human editor"
+
+
+class Revision(ImmutableModel):
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
+    model_name = models.CharField(max_length=120, blank=True)
+    model_version = models.CharField(max_length=60, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions")
+    created_at = models.DateTimeField(default=clock.now)
+    content_hash = models.CharField(max_length=64)
+    external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["answer", "number"]
+        constraints = [models.UniqueConstraint(fields=["answer", "number"], name="revision_number_per_answer")]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of answer {self.answer_id}"
+
+    @property
+    def source_label(self) -> str:
+        if self.source_kind == SourceKind.MODEL:
+            return f"{self.model_name} {self.model_version}".strip()
+        return "Human editor"
+
+    def stored_content(self) -> dict:
+        return canonical_content(
+            sections=[{"heading": s.heading, "body": s.body} for s in self.sections.all()],
+            citations=[c.as_dict() for c in self.citations.all()],
+        )
+
+    def verify_hash(self) -> bool:
+        return content_hash(self.stored_content()) == self.content_hash
+
+
+class Section(ImmutableModel):
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown")
+
+    class Meta:
+        ordering = ["revision", "position"]
+        constraints = [models.UniqueConstraint(fields=["revision", "position"], name="section_position")]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class Citation(ImmutableModel):
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="citations")
+    number = models.PositiveSmallIntegerField()
+    title = models.TextField()
+    authors = models.TextField(blank=True)
+    journal = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+
+    CONTENT_FIELDS = ("number", "title", "authors", "journal", "year", "pmid", "doi", "url")
+
+    class Meta:
+        ordering = ["revision", "number"]
+        constraints = [models.UniqueConstraint(fields=["revision", "number"], name="citation_number")]
+
+    def __str__(self) -> str:
+        return f"[{self.number}] {self.title}"
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+
+
+def canonical_content(*, sections: list[dict], citations: list[dict]) -> dict:
+    """The revision's content in one normal form, the input of its hash."""
+    return {
+        "sections": [{"heading": s["heading"], "body": s["body"]} for s in sections],
+        "citations": [_canonical_citation(c) for c in sorted(citations, key=lambda c: c["number"])],
+    }
+
+
+def _canonical_citation(citation: dict) -> dict:
+    normal = {name: citation.get(name) or "" for name in Citation.CONTENT_FIELDS}
+    normal["number"] = citation["number"]
+    normal["year"] = citation.get("year") or None
+    return normal
+
+
+def content_hash(content: dict) -> str:
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+class ReviewerProfile(models.Model):
+    """A Medical Advisory Board member's public identity, shown to readers."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
+    display_name = models.CharField(max_length=200)
+    credentials = models.CharField(max_length=120, blank=True, help_text='e.g. "MD, FACP"')
+    specialties = models.ManyToManyField(Specialty, blank=True, related_name="reviewers")
+    bio = models.TextField(blank=True)
+    conflict_of_interest = models.TextField(blank=True, help_text="Conflict-of-interest statement, shown publicly.")
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name

@@ -1,0 +1,24 @@
+"""Outside effects of audit events: the single place where notifications and
+webhooks hook into the review.
+
+`event_written()` runs inside the service's transaction, right after the
+audit event is written, so whatever it records commits or rolls back with the
+decision itself. Senders that need the broker must only be queued from here
+with `transaction.on_commit`.
+"""
+
+from editorial.models import AuditEvent
+
+# Handlers registered by features that react to events (notifications,
+# webhooks). Each is called with the event inside the transaction.
+_handlers: list = []
+
+
+def subscribe(handler) -> None:
+    if handler not in _handlers:
+        _handlers.append(handler)
+
+
+def event_written(event: AuditEvent) -> None:
+    for handler in _handlers:
+        handler(event)

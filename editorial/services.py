@@ -1,0 +1,351 @@
+"""Every change to an answer's review goes through a function here.
+
+Each one: lock the answer, check the actor's right (`editorial.rights`), run
+the django-fsm transition, save, and write the audit event, all in one
+`transaction.atomic()`. Outside effects (notifications, webhooks) are queued
+through `editorial.effects` inside the same transaction and leave on commit.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django_fsm import ConcurrentTransition, can_proceed
+
+from answers import clock
+from answers.models import (
+    Answer,
+    Audience,
+    Citation,
+    Question,
+    Revision,
+    Section,
+    SourceKind,
+    Specialty,
+    Status,
+    canonical_content,
+    content_hash,
+)
+from editorial import effects, rights
+from editorial.audit import audit_record
+
+
+class ReviewError(Exception):
+    """A refused request. `message` is meant for the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(ReviewError):
+    """The actor lacks the right (role, own revision, specialty, assignment)."""
+
+
+class InvalidState(ReviewError):
+    """The transition does not leave the answer's current state."""
+
+    def __init__(self, message: str, *, state: str):
+        super().__init__(message)
+        self.state = state
+
+
+class Conflict(ReviewError):
+    """Someone else changed the answer since the actor loaded it."""
+
+
+class InvalidInput(ReviewError):
+    def __init__(self, message: str, *, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+ACTION_VERBS = {
+    "submit": "submit a revision of",
+    "start_review": "start review of",
+    "approve": "approve",
+    "reaffirm": "re-approve",
+    "request_changes": "request changes to",
+    "reject": "reject",
+    "retract": "retract",
+}
+
+
+@dataclass
+class Draft:
+    """The content of a new revision, as a drafting system or editor sends it."""
+
+    question: str
+    specialty: Specialty
+    sections: list[dict]
+    citations: list[dict] = field(default_factory=list)
+    audience: str = Audience.PROFESSIONAL
+    source_kind: str = SourceKind.MODEL
+    model_name: str = ""
+    model_version: str = ""
+    external_id: str | None = None
+
+
+def _locked_answer(answer_id: int) -> Answer:
+    return Answer.objects.select_for_update().select_related("question__specialty").get(pk=answer_id)
+
+
+def _check_state(answer: Answer, action: str) -> None:
+    if not can_proceed(getattr(answer, action)):
+        raise InvalidState(
+            f"Cannot {ACTION_VERBS[action]} this answer: it is {answer.get_status_display().lower()}.",
+            state=answer.status,
+        )
+
+
+def _check_right(action: str, *, user, answer: Answer | None) -> None:
+    why = rights.refusal(action, user=user, answer=answer)
+    if why:
+        raise NotAllowed(why)
+
+
+def _required_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("A reason is required.", field="reason")
+    return reason
+
+
+def _save_transition(answer: Answer) -> None:
+    try:
+        answer.save()
+    except ConcurrentTransition:
+        raise Conflict("Another reviewer changed this answer at the same time; reload and try again.") from None
+
+
+def _transition(
+    action: str,
+    *,
+    answer: Answer | int,
+    acting_user,
+    expected_status: str | None = None,
+    reason: str = "",
+    data: dict | None = None,
+    kwargs: dict | None = None,
+):
+    """Steps shared by every review decision:
+
+    1. lock the answer row and refuse a stale request (`expected_status`);
+    2. check the state, then the actor's right;
+    3. run the transition and save (the concurrent mixin refuses a lost race);
+    4. write the audit event and queue outside effects, in the same transaction.
+    """
+    answer_id = answer if isinstance(answer, int) else answer.pk
+    with transaction.atomic():
+        locked = _locked_answer(answer_id)
+        if expected_status is not None and locked.status != expected_status:
+            raise Conflict(
+                f"This answer changed while you were looking at it: it is now {locked.get_status_display().lower()}."
+            )
+        _check_state(locked, action)
+        _check_right(action, user=acting_user, answer=locked)
+        before = locked.status
+        revision = locked.pending_revision or locked.live_revision
+        getattr(locked, action)(**(kwargs or {}))
+        _save_transition(locked)
+        event = audit_record(
+            action=f"vetted.answer.{action}",
+            actor=acting_user,
+            answer=locked,
+            revision=revision,
+            from_state=before,
+            to_state=locked.status,
+            reason=reason,
+            data=data,
+        )
+        effects.event_written(event)
+    if not isinstance(answer, int):
+        answer.refresh_from_db()
+    return locked
+
+
+# -- writes ---------------------------------------------------------------------
+
+
+def _unique_slug(text: str) -> str:
+    base = slugify(text)[:180].strip("-") or "question"
+    slug, n = base, 2
+    while Question.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def question_get_or_create(*, text: str, specialty: Specialty) -> Question:
+    text = " ".join(text.split())
+    question = Question.objects.filter(text=text).first()
+    if question is None:
+        question = Question.objects.create(text=text, slug=_unique_slug(text), specialty=specialty)
+    return question
+
+
+def draft_submit(*, acting_user, draft: Draft) -> Revision:
+    """Store a draft as a new immutable revision and submit it for review.
+
+    A new question gets a new answer; a question that already has an answer
+    for this audience gets a new revision of it (refused while in review).
+    """
+    if not draft.sections:
+        raise InvalidInput("A draft needs at least one section.", field="sections")
+    _check_right("submit", user=acting_user, answer=None)
+    content = canonical_content(sections=draft.sections, citations=draft.citations)
+    try:
+        with transaction.atomic():
+            question = question_get_or_create(text=draft.question, specialty=draft.specialty)
+            answer, _ = Answer.objects.get_or_create(question=question, audience=draft.audience)
+            answer = _locked_answer(answer.pk)
+            _check_state(answer, "submit")
+            before = answer.status
+            number = (answer.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+            revision = Revision.objects.create(
+                answer=answer,
+                number=number,
+                source_kind=draft.source_kind,
+                model_name=draft.model_name,
+                model_version=draft.model_version,
+                created_by=acting_user,
+                content_hash=content_hash(content),
+                external_id=draft.external_id,
+            )
+            Section.objects.bulk_create(
+                Section(revision=revision, position=i, heading=s["heading"], body=s["body"])
+                for i, s in enumerate(content["sections"], start=1)
+            )
+            Citation.objects.bulk_create(Citation(revision=revision, **c) for c in content["citations"])
+            answer.submit(revision=revision)
+            _save_transition(answer)
+            event = audit_record(
+                action="vetted.answer.submit",
+                actor=acting_user,
+                answer=answer,
+                revision=revision,
+                from_state=before,
+                to_state=answer.status,
+                data={"revision": number, "source": revision.source_label},
+            )
+            effects.event_written(event)
+    except IntegrityError as exc:
+        # Two submissions raced on the same question or external id.
+        raise Conflict(f"This draft collided with another submission: {exc}") from None
+    return revision
+
+
+def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
+    """An editor gives the answer's review to a board member (also reassigns)."""
+    answer_id = answer if isinstance(answer, int) else answer.pk
+    with transaction.atomic():
+        locked = _locked_answer(answer_id)
+        _check_right("assign", user=acting_user, answer=locked)
+        if locked.status not in (Status.SUBMITTED, Status.UNDER_REVIEW):
+            raise InvalidState(
+                f"Cannot assign a reviewer: the answer is {locked.get_status_display().lower()}.",
+                state=locked.status,
+            )
+        if not rights.may_review(reviewer, locked):
+            raise NotAllowed(f"{reviewer} cannot review this answer (board membership, specialty, or own revision).")
+        previous = locked.reviewer
+        locked.reviewer = reviewer
+        locked.save(update_fields=["reviewer"])
+        event = audit_record(
+            action="vetted.answer.assign",
+            actor=acting_user,
+            answer=locked,
+            revision=locked.pending_revision,
+            from_state=locked.status,
+            to_state=locked.status,
+            data={"reviewer": reviewer.get_username(), "previous": previous.get_username() if previous else None},
+        )
+        effects.event_written(event)
+    return locked
+
+
+def answer_start_review(*, acting_user, answer, expected_status=None) -> Answer:
+    return _transition(
+        "start_review",
+        answer=answer,
+        acting_user=acting_user,
+        expected_status=expected_status,
+        kwargs={"reviewer": acting_user},
+    )
+
+
+def answer_approve(*, acting_user, answer, attestation: str, expected_status=None) -> Answer:
+    if (attestation or "").strip() != settings.APPROVAL_ATTESTATION:
+        raise InvalidInput(f'Approval needs the attestation "{settings.APPROVAL_ATTESTATION}".', field="attestation")
+    return _transition(
+        "approve",
+        answer=answer,
+        acting_user=acting_user,
+        expected_status=expected_status,
+        data={"attestation": settings.APPROVAL_ATTESTATION},
+        kwargs={"by": acting_user},
+    )
+
+
+def answer_reaffirm(*, acting_user, answer, attestation: str, expected_status=None) -> Answer:
+    if (attestation or "").strip() != settings.APPROVAL_ATTESTATION:
+        raise InvalidInput(f'Approval needs the attestation "{settings.APPROVAL_ATTESTATION}".', field="attestation")
+    return _transition(
+        "reaffirm",
+        answer=answer,
+        acting_user=acting_user,
+        expected_status=expected_status,
+        data={"attestation": settings.APPROVAL_ATTESTATION},
+        kwargs={"by": acting_user},
+    )
+
+
+def answer_request_changes(*, acting_user, answer, reason: str, expected_status=None) -> Answer:
+    reason = _required_reason(reason)
+    return _transition(
+        "request_changes", answer=answer, acting_user=acting_user, expected_status=expected_status, reason=reason
+    )
+
+
+def answer_reject(*, acting_user, answer, reason: str, expected_status=None) -> Answer:
+    reason = _required_reason(reason)
+    return _transition("reject", answer=answer, acting_user=acting_user, expected_status=expected_status, reason=reason)
+
+
+def answer_retract(*, acting_user, answer, reason: str, expected_status=None) -> Answer:
+    reason = _required_reason(reason)
+    return _transition(
+        "retract",
+        answer=answer,
+        acting_user=acting_user,
+        expected_status=expected_status,
+        reason=reason,
+        kwargs={"reason": reason},
+    )
+
+
+def answer_mark_review_due(*, answer: Answer | int) -> bool:
+    """Flag approved content past its review date (run by the system sweep).
+
+    Returns False, writing nothing, when the answer is not (or no longer) due,
+    so the sweep is safe to run twice.
+    """
+    answer_id = answer if isinstance(answer, int) else answer.pk
+    with transaction.atomic():
+        locked = _locked_answer(answer_id)
+        if locked.status != Status.APPROVED or locked.review_due or locked.next_review_due is None:
+            return False
+        if locked.next_review_due > clock.today():
+            return False
+        locked.review_due = True
+        locked.save(update_fields=["review_due"])
+        event = audit_record(
+            action="vetted.answer.review_due",
+            answer=locked,
+            revision=locked.live_revision,
+            from_state=locked.status,
+            to_state=locked.status,
+            data={"next_review_due": locked.next_review_due.isoformat()},
+        )
+        effects.event_written(event)
+    return True

@@ -73,12 +73,8 @@ class Answer(ConcurrentTransitionMixin, models.Model):
     status_changed_at = models.DateTimeField(default=clock.now, db_index=True)
 
     # The revision waiting for (or in) review, and the one readers see.
-    pending_revision = models.ForeignKey(
-        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    live_revision = models.ForeignKey(
-        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    pending_revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    live_revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewing_answers"
@@ -326,3 +322,31 @@ class ReviewerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
+
+
+class FollowUpStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a draft"
+    CLAIMED = "claimed", "Claimed by a drafting system"
+    DRAFTED = "drafted", "Drafted"
+
+
+class FollowUpQuestion(models.Model):
+    """A reader's follow-up question, queued for the drafting systems."""
+
+    text = models.TextField(max_length=2000)
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PROFESSIONAL)
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
+    client_key = models.CharField(max_length=64, blank=True, help_text="Hash of the asking client, for rate limits.")
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    status = models.CharField(max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.PENDING)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -29,37 +29,8 @@ from answers.models import (
 )
 from editorial import effects, rights
 from editorial.audit import audit_record
-
-
-class ReviewError(Exception):
-    """A refused request. `message` is meant for the person who asked."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class NotAllowed(ReviewError):
-    """The actor lacks the right (role, own revision, specialty, assignment)."""
-
-
-class InvalidState(ReviewError):
-    """The transition does not leave the answer's current state."""
-
-    def __init__(self, message: str, *, state: str):
-        super().__init__(message)
-        self.state = state
-
-
-class Conflict(ReviewError):
-    """Someone else changed the answer since the actor loaded it."""
-
-
-class InvalidInput(ReviewError):
-    def __init__(self, message: str, *, field: str):
-        super().__init__(message)
-        self.field = field
-
+from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
+from editorial.review import approval_blockers
 
 ACTION_VERBS = {
     "submit": "submit a revision of",
@@ -145,6 +116,10 @@ def _transition(
             )
         _check_state(locked, action)
         _check_right(action, user=acting_user, answer=locked)
+        if action == "approve":
+            blockers = approval_blockers(locked)
+            if blockers:
+                raise Blocked("Approval is blocked: " + " ".join(blockers))
         before = locked.status
         revision = locked.pending_revision or locked.live_revision
         getattr(locked, action)(**(kwargs or {}))

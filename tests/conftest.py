@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 
 from answers.models import Answer, ReviewerProfile, Specialty, Status
-from editorial import roles, services
+from editorial import review, roles, services
 
 REQUIRE_SERVICES = os.environ.get("VETTED_REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
@@ -43,7 +43,10 @@ def pytest_runtest_setup(item):
 
 def _user(username: str, *, group: str | None = None, staff: bool = True, superuser: bool = False) -> User:
     user = User.objects.create_user(
-        username=username, password=f"{username}-password", email=f"{username}@example.org", is_staff=staff,
+        username=username,
+        password=f"{username}-password",
+        email=f"{username}@example.org",
+        is_staff=staff,
         is_superuser=superuser,
     )
     if group:
@@ -64,7 +67,9 @@ def other_specialty(db):
 @pytest.fixture
 def board_member(db, specialty):
     user = _user("maya", group=roles.BOARD)
-    profile = ReviewerProfile.objects.create(user=user, display_name="Dr. Maya Chen", credentials="MD, FACP", slug="maya-chen")
+    profile = ReviewerProfile.objects.create(
+        user=user, display_name="Dr. Maya Chen", credentials="MD, FACP", slug="maya-chen"
+    )
     profile.specialties.add(specialty)
     return user
 
@@ -72,7 +77,9 @@ def board_member(db, specialty):
 @pytest.fixture
 def second_board_member(db):
     user = _user("daniel", group=roles.BOARD)
-    ReviewerProfile.objects.create(user=user, display_name="Dr. Daniel Okafor", credentials="MD, PhD", slug="daniel-okafor")
+    ReviewerProfile.objects.create(
+        user=user, display_name="Dr. Daniel Okafor", credentials="MD, PhD", slug="daniel-okafor"
+    )
     return user
 
 
@@ -110,7 +117,13 @@ def make_draft(specialty, *, question="What is the first-line treatment for iron
             {"heading": "Key Findings", "body": "- Intravenous iron when oral fails [2]."},
         ],
         "citations": [
-            {"number": 1, "title": "Guideline on iron deficiency", "journal": "Blood", "year": 2021, "pmid": "12345678"},
+            {
+                "number": 1,
+                "title": "Guideline on iron deficiency",
+                "journal": "Blood",
+                "year": 2021,
+                "pmid": "12345678",
+            },
             {"number": 2, "title": "Trial of intravenous iron", "doi": "10.1000/xyz123", "year": 2020},
         ],
         "model_name": "medrafter",
@@ -120,12 +133,20 @@ def make_draft(specialty, *, question="What is the first-line treatment for iron
     return services.Draft(**fields)
 
 
+def verify_citations(reviewer, answer: Answer) -> None:
+    answer.refresh_from_db()
+    for citation in answer.pending_revision.citations.all():
+        review.citation_verdict_record(acting_user=reviewer, citation=citation, verdict="verified")
+
+
 @pytest.fixture
 def submit(drafter, specialty):
     """Submit a draft as the drafting system; returns the answer."""
 
     def _submit(**overrides) -> Answer:
-        revision = services.draft_submit(acting_user=overrides.pop("acting_user", drafter), draft=make_draft(specialty, **overrides))
+        revision = services.draft_submit(
+            acting_user=overrides.pop("acting_user", drafter), draft=make_draft(specialty, **overrides)
+        )
         return Answer.objects.get(pk=revision.answer_id)
 
     return _submit
@@ -147,6 +168,7 @@ def answer_in(submit, board_member, editor):
         elif status == Status.REJECTED:
             services.answer_reject(acting_user=board_member, answer=answer, reason="Out of scope.")
         else:
+            verify_citations(board_member, answer)
             services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
             if status == Status.RETRACTED:
                 services.answer_retract(acting_user=editor, answer=answer, reason="Guideline changed.")

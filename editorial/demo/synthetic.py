@@ -12,16 +12,46 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from answers import clock
-from answers.models import Answer, Specialty
-from editorial import services
+from answers.models import Answer, Citation, Specialty
+from editorial import review, services
 
 TOPICS = {
-    "hematology-oncology": ["iron deficiency anaemia", "immune thrombocytopenia", "chronic myeloid leukaemia", "febrile neutropenia", "venous thromboembolism in cancer"],
-    "cardiology": ["atrial fibrillation", "heart failure with reduced ejection fraction", "stable angina", "hypertension", "hypertrophic cardiomyopathy"],
-    "endocrinology": ["type 2 diabetes", "hypothyroidism", "primary hyperparathyroidism", "adrenal insufficiency", "osteoporosis"],
-    "infectious-disease": ["community-acquired pneumonia", "Clostridioides difficile infection", "uncomplicated cystitis", "latent tuberculosis", "cellulitis"],
+    "hematology-oncology": [
+        "iron deficiency anaemia",
+        "immune thrombocytopenia",
+        "chronic myeloid leukaemia",
+        "febrile neutropenia",
+        "venous thromboembolism in cancer",
+    ],
+    "cardiology": [
+        "atrial fibrillation",
+        "heart failure with reduced ejection fraction",
+        "stable angina",
+        "hypertension",
+        "hypertrophic cardiomyopathy",
+    ],
+    "endocrinology": [
+        "type 2 diabetes",
+        "hypothyroidism",
+        "primary hyperparathyroidism",
+        "adrenal insufficiency",
+        "osteoporosis",
+    ],
+    "infectious-disease": [
+        "community-acquired pneumonia",
+        "Clostridioides difficile infection",
+        "uncomplicated cystitis",
+        "latent tuberculosis",
+        "cellulitis",
+    ],
     "neurology": ["migraine", "focal epilepsy", "Parkinson disease", "multiple sclerosis", "acute ischaemic stroke"],
-    "pulmonology": ["asthma", "COPD exacerbation", "idiopathic pulmonary fibrosis", "obstructive sleep apnoea", "pulmonary embolism"],
+    "pulmonology": [
+        "asthma",
+        "COPD exacerbation",
+        "idiopathic pulmonary fibrosis",
+        "obstructive sleep apnoea",
+        "pulmonary embolism",
+    ],
 }
 QUESTION_FORMS = [
     "What is the first-line treatment for {topic} in adults?",
@@ -67,9 +97,18 @@ def _draft(rng: random.Random, *, question: str, specialty: Specialty, topic: st
     cite = lambda: f"[{rng.randint(1, n_citations)}]"  # noqa: E731
     sections = [
         {"heading": "From the Guidelines", "body": f"Current guidelines describe the approach to {topic} {cite()}."},
-        {"heading": "From the Research", "body": f"- Recent studies on {topic} report consistent findings {cite()}.\n- Evidence in older adults is limited {cite()}."},
+        {
+            "heading": "From the Research",
+            "body": (
+                f"- Recent studies on {topic} report consistent findings {cite()}.\n"
+                f"- Evidence in older adults is limited {cite()}."
+            ),
+        },
         {"heading": "Key Findings", "body": f"- Treatment of {topic} should follow the current guideline {cite()}."},
-        {"heading": "Adverse Events", "body": f"- Adverse events of the usual therapy for {topic} are mostly mild {cite()}."},
+        {
+            "heading": "Adverse Events",
+            "body": f"- Adverse events of the usual therapy for {topic} are mostly mild {cite()}.",
+        },
     ]
     if round_ > 1:
         sections[0]["body"] += f" (Revised draft {round_}.)"
@@ -107,6 +146,24 @@ def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, spe
     def act(fn, **kwargs):
         return lambda: fn(answer=state["answer"], acting_user=reviewer, **kwargs)
 
+    def check_citations(*, finding_problem: bool):
+        """The reviewer's citation verdicts; a problem round marks one unsupported."""
+
+        def step():
+            answer = Answer.objects.get(pk=state["answer"])
+            citations = list(Citation.objects.filter(revision_id=answer.pending_revision_id))
+            bad = rng.choice(citations) if finding_problem else None
+            for citation in citations:
+                if citation is bad:
+                    verdict, note = "unsupported", "The cited study does not report this outcome."
+                elif rng.random() < 0.08:
+                    verdict, note = "unverifiable", "Could not find this reference."
+                else:
+                    verdict, note = "verified", ""
+                review.citation_verdict_record(acting_user=reviewer, citation=citation, verdict=verdict, note=note)
+
+        return step
+
     attest = settings.APPROVAL_ATTESTATION
     yield t, submit(1)
     if outcome == "submitted":
@@ -115,6 +172,7 @@ def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, spe
     if outcome == "under_review":
         return
     if outcome in {"changes_requested", "approved_round_trip"}:
+        yield gap(1, 20), check_citations(finding_problem=True)
         yield gap(), act(services.answer_request_changes, reason=rng.choice(CHANGE_REASONS))
         if outcome == "changes_requested":
             return
@@ -123,10 +181,14 @@ def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, spe
     if outcome == "rejected":
         yield gap(), act(services.answer_reject, reason=rng.choice(REJECT_REASONS))
         return
+    yield gap(1, 20), check_citations(finding_problem=False)
     yield gap(), act(services.answer_approve, attestation=attest)
     if outcome == "retracted":
-        yield gap(100, 900), lambda: services.answer_retract(
-            answer=state["answer"], acting_user=users["editor"], reason=rng.choice(RETRACT_REASONS)
+        yield (
+            gap(100, 900),
+            lambda: services.answer_retract(
+                answer=state["answer"], acting_user=users["editor"], reason=rng.choice(RETRACT_REASONS)
+            ),
         )
     if outcome == "approved_overdue":
         due = t + settings.REVIEW_INTERVAL + timedelta(days=1)
@@ -153,7 +215,15 @@ def build_history(*, users: dict, now: datetime, count: int = 200, seed: int = 7
                         start = now - timedelta(days=rng.uniform(5, 300))
                     question = form.format(topic=topic) + audience_suffix
                     plans.append(
-                        _plan(rng, start=start, outcome=outcome, users=users, question=question, specialty=specialties[slug], topic=topic)
+                        _plan(
+                            rng,
+                            start=start,
+                            outcome=outcome,
+                            users=users,
+                            question=question,
+                            specialty=specialties[slug],
+                            topic=topic,
+                        )
                     )
                     n += 1
     steps = 0

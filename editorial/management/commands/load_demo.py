@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from answers import clock
 from answers.models import Question, ReviewerProfile, Specialty
-from editorial import roles, services
+from editorial import review, roles, services
 from editorial.demo import synthetic
 
 DEMO_DIR = Path(synthetic.__file__).resolve().parent
@@ -34,8 +34,22 @@ SPECIALTIES = [
 USERS = [
     ("admin", "vetted-admin-demo", None, True, True, "superuser: everything in the admin"),
     ("editor", "vetted-editor-demo", roles.EDITORS, True, False, "editor: assigns reviewers, retracts, runs reports"),
-    ("dr.chen", "vetted-chen-demo", roles.BOARD, True, False, "board member (Hematology/Oncology, Cardiology): reviews and approves"),
-    ("dr.okafor", "vetted-okafor-demo", roles.BOARD, True, False, "board member (all specialties): reviews and approves"),
+    (
+        "dr.chen",
+        "vetted-chen-demo",
+        roles.BOARD,
+        True,
+        False,
+        "board member (Hematology/Oncology, Cardiology): reviews and approves",
+    ),
+    (
+        "dr.okafor",
+        "vetted-okafor-demo",
+        roles.BOARD,
+        True,
+        False,
+        "board member (all specialties): reviews and approves",
+    ),
     ("drafter", "vetted-drafter-demo", roles.DRAFTING, False, False, "drafting system: submits drafts through the API"),
     ("reader", "vetted-reader-demo", None, False, False, "reader account: no editorial rights"),
 ]
@@ -72,7 +86,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            specialties = {slug: Specialty.objects.get_or_create(slug=slug, defaults={"name": name})[0] for name, slug in SPECIALTIES}
+            specialties = {
+                slug: Specialty.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+                for name, slug in SPECIALTIES
+            }
             users = self._users(specialties)
         seed = json.loads((DEMO_DIR / "seed_answer.json").read_text())
         if not Question.objects.filter(text=seed["question"]).exists():
@@ -80,7 +97,11 @@ class Command(BaseCommand):
             self.stdout.write("Loaded the seed answer.")
         if not synthetic.history_exists():
             steps = synthetic.build_history(
-                users={"drafter": users["drafter"], "editor": users["editor"], "board": [users["dr.chen"], users["dr.okafor"]]},
+                users={
+                    "drafter": users["drafter"],
+                    "editor": users["editor"],
+                    "board": [users["dr.chen"], users["dr.okafor"]],
+                },
                 now=clock.now(),
                 count=options["answers"],
             )
@@ -119,8 +140,12 @@ class Command(BaseCommand):
         reviewer, attest = users["dr.chen"], settings.APPROVAL_ATTESTATION
         with clock.travel(_at("2025-03-20", 9)):
             answer = services.draft_submit(acting_user=users["drafter"], draft=draft).answer
+            answer.refresh_from_db()
         with clock.travel(_at("2025-03-21", 10)):
             services.answer_start_review(acting_user=reviewer, answer=answer)
+        with clock.travel(_at("2025-03-23", 16)):
+            for citation in answer.pending_revision.citations.all():
+                review.citation_verdict_record(acting_user=reviewer, citation=citation, verdict="verified")
         with clock.travel(_at(seed["last_updated"], 15)):
             services.answer_approve(acting_user=reviewer, answer=answer, attestation=attest)
         # A year on, the board re-reviewed the same text: last_reviewed moves, last_updated stays.

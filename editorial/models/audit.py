@@ -1,4 +1,4 @@
-"""The editorial record: the append-only, hash-chained audit trail."""
+"""The append-only, hash-chained audit trail."""
 
 import pgtrigger
 from django.conf import settings

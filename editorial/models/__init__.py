@@ -1,0 +1,6 @@
+"""Editorial models, one module per concept."""
+
+from editorial.models.audit import AuditEvent
+from editorial.models.review import CitationVerdict, Comment, Verdict
+
+__all__ = ["AuditEvent", "CitationVerdict", "Comment", "Verdict"]

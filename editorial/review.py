@@ -1,0 +1,134 @@
+"""What a reviewer records during a review: citation verdicts, waivers, comments.
+
+Each write is one service in one transaction with its audit event, like the
+answer transitions in `editorial.services`.
+"""
+
+from django.db import transaction
+
+from answers import clock
+from answers.models import Answer, Citation, Status
+from editorial import effects
+from editorial.audit import audit_record, register_action
+from editorial.errors import InvalidInput, InvalidState, NotAllowed
+from editorial.models import CitationVerdict, Comment, Verdict
+from editorial.roles import is_board_member, is_editor
+
+register_action("vetted.citation.verdict", "Recorded a citation verdict")
+register_action("vetted.citation.waive", "Waived a citation check")
+register_action("vetted.comment.add", "Commented")
+
+COMMENT_MAX = 5000
+
+
+def approval_blockers(answer: Answer) -> list[str]:
+    """Why the pending revision cannot be approved yet (empty: it can)."""
+    if answer.pending_revision_id is None:
+        return []
+    citations = Citation.objects.filter(revision_id=answer.pending_revision_id).select_related("verdict")
+    problems = []
+    for citation in citations:
+        verdict = getattr(citation, "verdict", None)
+        if verdict is None or (verdict.verdict == "" and verdict.waived_at is None):
+            problems.append(f"Citation {citation.number} has not been checked.")
+        elif verdict.blocks_approval:
+            problems.append(f"Citation {citation.number} is marked as not supporting the claim.")
+    return problems
+
+
+def _citation_under_review(citation_id: int) -> tuple[Citation, Answer]:
+    citation = Citation.objects.select_related("revision").get(pk=citation_id)
+    answer = Answer.objects.select_for_update().get(pk=citation.revision.answer_id)
+    if answer.status != Status.UNDER_REVIEW or answer.pending_revision_id != citation.revision_id:
+        raise InvalidState(f"Citation {citation.number} is not part of a revision under review.", state=answer.status)
+    return citation, answer
+
+
+def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: str, note: str = "") -> CitationVerdict:
+    """The reviewer holding the review records a verdict on one citation."""
+    if verdict not in Verdict.values:
+        raise InvalidInput(f"Unknown verdict {verdict!r}.", field="verdict")
+    citation_id = citation if isinstance(citation, int) else citation.pk
+    with transaction.atomic():
+        citation, answer = _citation_under_review(citation_id)
+        if not is_board_member(acting_user) or answer.reviewer_id != acting_user.pk:
+            raise NotAllowed("Only the board member holding this review may record citation verdicts.")
+        row, _ = CitationVerdict.objects.update_or_create(
+            citation=citation,
+            defaults={
+                "answer": answer,
+                "verdict": verdict,
+                "note": note.strip(),
+                "reviewer": acting_user,
+                "decided_at": clock.now(),
+                # A new verdict replaces any earlier waiver.
+                "waived_by": None,
+                "waiver_reason": "",
+                "waived_at": None,
+            },
+        )
+        event = audit_record(
+            action="vetted.citation.verdict",
+            actor=acting_user,
+            answer=answer,
+            revision=citation.revision,
+            from_state=answer.status,
+            to_state=answer.status,
+            reason=note.strip(),
+            data={"citation": citation.number, "verdict": verdict},
+        )
+        effects.event_written(event)
+    return row
+
+
+def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str) -> CitationVerdict:
+    """An editor lets approval proceed despite an unchecked or unsupported citation."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("A waiver needs a written reason.", field="reason")
+    citation_id = citation if isinstance(citation, int) else citation.pk
+    with transaction.atomic():
+        citation, answer = _citation_under_review(citation_id)
+        if not is_editor(acting_user):
+            raise NotAllowed("Only editors may waive a citation check.")
+        row, _ = CitationVerdict.objects.get_or_create(citation=citation, defaults={"answer": answer})
+        row.waived_by = acting_user
+        row.waiver_reason = reason
+        row.waived_at = clock.now()
+        row.save(update_fields=["waived_by", "waiver_reason", "waived_at"])
+        event = audit_record(
+            action="vetted.citation.waive",
+            actor=acting_user,
+            answer=answer,
+            revision=citation.revision,
+            from_state=answer.status,
+            to_state=answer.status,
+            reason=reason,
+            data={"citation": citation.number, "verdict": row.verdict},
+        )
+        effects.event_written(event)
+    return row
+
+
+def comment_add(*, acting_user, answer: Answer | int, body: str) -> Comment:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput("A comment cannot be empty.", field="body")
+    if len(body) > COMMENT_MAX:
+        raise InvalidInput(f"A comment is at most {COMMENT_MAX} characters.", field="body")
+    if not (is_board_member(acting_user) or is_editor(acting_user)):
+        raise NotAllowed("Only board members and editors may comment.")
+    answer_id = answer if isinstance(answer, int) else answer.pk
+    with transaction.atomic():
+        locked = Answer.objects.get(pk=answer_id)
+        comment = Comment.objects.create(answer=locked, author=acting_user, body=body)
+        event = audit_record(
+            action="vetted.comment.add",
+            actor=acting_user,
+            answer=locked,
+            from_state=locked.status,
+            to_state=locked.status,
+            data={"comment": comment.pk},
+        )
+        effects.event_written(event)
+    return comment

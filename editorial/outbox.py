@@ -87,7 +87,7 @@ def relay(message_ids: list[int]) -> int:
                 "Broker unavailable; %d outbox message(s) wait for the relay: %s", len(message_ids) - handed, exc
             )
             break
-        OutboxMessage.objects.filter(pk__in=chunk, done_at=None).update(enqueued_at=clock.now())
+        OutboxMessage.objects.filter(pk__in=chunk).update(enqueued_at=clock.now())
         handed += len(chunk)
     return handed
 

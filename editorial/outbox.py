@@ -55,11 +55,14 @@ def record_event(event: AuditEvent) -> None:
 def _record_events(events: list[AuditEvent]) -> None:
     """Many events at once (the re-review sweep): re-review notices of one
     batch become one message, so each board member gets one e-mail."""
-    due = [event for event in events if event.action == "vetted.answer.review_due"]
-    messages = [m for m in (_message_for(event) for event in events if event not in due) if m is not None]
+    due, messages = [], []
+    for event in events:
+        if event.action == "vetted.answer.review_due":
+            due.append(event.answer_id)
+        elif (message := _message_for(event)) is not None:
+            messages.append(message)
     if due:
-        answer_ids = [event.answer_id for event in due]
-        messages.append(OutboxMessage(kind=NotificationKind.REVIEW_DUE, data={"answer_ids": answer_ids}))
+        messages.append(OutboxMessage(kind=NotificationKind.REVIEW_DUE, data={"answer_ids": due}))
     created = OutboxMessage.objects.bulk_create(messages)
     relay_on_commit([message.pk for message in created])
 

@@ -49,9 +49,10 @@ def editors():
 
 
 def board_members(*, specialty_ids) -> list:
-    """Board members holding any of the specialties, each with the ids of those they hold."""
+    """Board members holding any of the specialties (their specialties prefetched)."""
     return list(
         _reachable(User.objects.filter(groups__name=roles.BOARD, reviewer_profile__specialties__in=specialty_ids))
+        .prefetch_related("reviewer_profile__specialties")
         .distinct()
         .order_by("pk")
     )
@@ -103,7 +104,7 @@ def _letters(message: OutboxMessage) -> list[Letter]:
             due[row["question__specialty_id"]].append(row["pk"])
         letters = []
         for user in board_members(specialty_ids=list(due)):
-            held = user.reviewer_profile.specialties.values_list("pk", flat=True)
+            held = [specialty.pk for specialty in user.reviewer_profile.specialties.all()]
             mine = sorted(pk for specialty_id in held for pk in due.get(specialty_id, []))
             letters.append(Letter(user, {"answers": _answers_context(mine), "count": len(mine)}))
         return letters

@@ -3,10 +3,9 @@
 from config.celery import app
 
 
-def run_eagerly(settings):
+def run_eagerly():
     """Unit tests run tasks in-process even when REDIS_URL is set."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = app.conf.task_always_eager
+    previous = app.conf.task_always_eager  # read first: app.conf loads the Django settings lazily
     app.conf.task_always_eager = True
     return previous
 

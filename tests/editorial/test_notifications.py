@@ -11,8 +11,8 @@ from tests.editorial.notifying import recipients, restore, run_eagerly
 
 
 @pytest.fixture(autouse=True)
-def eager(settings):
-    previous = run_eagerly(settings)
+def eager():
+    previous = run_eagerly()
     yield
     restore(previous)
 

@@ -18,8 +18,8 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
 
 @pytest.fixture(autouse=True)
-def eager(settings):
-    previous = run_eagerly(settings)
+def eager():
+    previous = run_eagerly()
     yield
     restore(previous)
 

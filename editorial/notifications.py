@@ -75,54 +75,69 @@ def _answers_context(answer_ids) -> list[Answer]:
     )
 
 
-def _letters(message: OutboxMessage) -> list[Letter]:
-    """Recipients of a message as things stand now, with what to tell each."""
-    kind, event, answer = message.kind, message.event, message.answer
-    actor_id = event.actor_id if event is not None else None
+def _actor_id(message: OutboxMessage):
+    return message.event.actor_id if message.event is not None else None
 
-    if kind == NotificationKind.SUBMITTED:
-        author_id = event.revision.created_by_id if event.revision_id else None
-        users = board_members(specialty_ids=[answer.question.specialty_id])
-        return [Letter(u) for u in users if u.pk not in (actor_id, author_id)]
 
-    if kind == NotificationKind.ASSIGNED:
-        users = _reachable(User.objects.filter(username=event.data.get("reviewer")))
-        return [Letter(u) for u in users if u.pk != actor_id]
+def _submitted(message: OutboxMessage) -> list[Letter]:
+    revision = message.event.revision
+    users = board_members(specialty_ids=[message.answer.question.specialty_id])
+    return [Letter(u) for u in users if u.pk not in (_actor_id(message), revision.created_by_id)]
 
-    if kind == NotificationKind.DECISION:
-        users = {u.pk: u for u in editors()}
-        if event.revision_id is not None:
-            owner = event.revision.created_by
-            if owner.is_active and owner.email:
-                users[owner.pk] = owner
-        return [Letter(u) for pk, u in sorted(users.items()) if pk != actor_id]
 
-    if kind == NotificationKind.REVIEW_DUE:
-        due = defaultdict(list)
-        ids = message.data.get("answer_ids", [])
-        for row in Answer.objects.filter(pk__in=ids, review_due=True).values("pk", "question__specialty_id"):
-            due[row["question__specialty_id"]].append(row["pk"])
-        letters = []
-        for user in board_members(specialty_ids=list(due)):
-            held = [specialty.pk for specialty in user.reviewer_profile.specialties.all()]
-            mine = sorted(pk for specialty_id in held for pk in due.get(specialty_id, []))
-            letters.append(Letter(user, {"answers": _answers_context(mine), "count": len(mine)}))
-        return letters
+def _assigned(message: OutboxMessage) -> list[Letter]:
+    users = _reachable(User.objects.filter(username=message.event.data.get("reviewer")))
+    return [Letter(u) for u in users if u.pk != _actor_id(message)]
 
-    if kind == NotificationKind.REMINDER:
-        if answer.status != message.data.get("status") or answer.status_changed_at != message.since:
-            return []  # the answer moved on: the breach is over
-        if message.stage == "editors":
-            return [Letter(u) for u in editors()]
-        if answer.reviewer_id is not None:
-            return [Letter(answer.reviewer)] if answer.reviewer.is_active and answer.reviewer.email else []
-        return [Letter(u) for u in board_members(specialty_ids=[answer.question.specialty_id])]
 
-    if kind == NotificationKind.DIGEST:
-        context = digest_context()
-        return [Letter(u, context) for u in editors()]
+def _decision(message: OutboxMessage) -> list[Letter]:
+    users = {u.pk: u for u in editors()}
+    if message.event.revision_id is not None:
+        owner = message.event.revision.created_by  # the drafting system's account
+        if owner.is_active and owner.email:
+            users[owner.pk] = owner
+    return [Letter(u) for pk, u in sorted(users.items()) if pk != _actor_id(message)]
 
-    raise ValueError(f"unknown notification kind {kind!r}")
+
+def _review_due(message: OutboxMessage) -> list[Letter]:
+    """One e-mail per board member, listing the answers of their specialties
+    still due (one re-approved meanwhile drops out)."""
+    due = defaultdict(list)
+    rows = Answer.objects.filter(pk__in=message.data.get("answer_ids", []), review_due=True)
+    for row in rows.values("pk", "question__specialty_id"):
+        due[row["question__specialty_id"]].append(row["pk"])
+    letters = []
+    for user in board_members(specialty_ids=list(due)):
+        mine = sorted(pk for specialty in user.reviewer_profile.specialties.all() for pk in due.get(specialty.pk, []))
+        letters.append(Letter(user, {"answers": _answers_context(mine), "count": len(mine)}))
+    return letters
+
+
+def _reminder(message: OutboxMessage) -> list[Letter]:
+    answer = message.answer
+    if answer.status != message.data.get("status") or answer.status_changed_at != message.since:
+        return []  # the answer moved on: the breach is over
+    if message.stage == "editors":
+        return [Letter(u) for u in editors()]
+    if answer.reviewer_id is not None:
+        return [Letter(answer.reviewer)] if answer.reviewer.is_active and answer.reviewer.email else []
+    return [Letter(u) for u in board_members(specialty_ids=[answer.question.specialty_id])]
+
+
+def _digest(message: OutboxMessage) -> list[Letter]:
+    context = digest_context()
+    return [Letter(u, context) for u in editors()]
+
+
+# Who hears of each kind, as things stand when the message is delivered.
+RECIPIENTS = {
+    NotificationKind.SUBMITTED: _submitted,
+    NotificationKind.ASSIGNED: _assigned,
+    NotificationKind.DECISION: _decision,
+    NotificationKind.REVIEW_DUE: _review_due,
+    NotificationKind.REMINDER: _reminder,
+    NotificationKind.DIGEST: _digest,
+}
 
 
 # -- the editors' digest ----------------------------------------------------------
@@ -204,7 +219,7 @@ def deliver(message_id: int) -> bool:
     )
     if message is None or message.done_at is not None:
         return True
-    letters = _letters(message)
+    letters = RECIPIENTS[message.kind](message)
     wanted = {user.pk for user in wanting([letter.recipient for letter in letters], message.kind)}
     letters = [letter for letter in letters if letter.recipient.pk in wanted]
     NotificationDelivery.objects.bulk_create(

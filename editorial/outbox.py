@@ -7,7 +7,10 @@ over whatever the broker never got. Handing a row over twice is harmless: the
 delivery task records each e-mail it sends (`editorial.notifications`).
 """
 
+import contextlib
+import contextvars
 import logging
+from collections.abc import Iterator
 from functools import partial
 
 from django.conf import settings
@@ -44,8 +47,23 @@ def _message_for(event: AuditEvent) -> OutboxMessage | None:
     return OutboxMessage(kind=kind, event=event, answer_id=event.answer_id, data=data)
 
 
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("vetted_outbox_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Write no notifications inside the block (the demo's replayed history is not news)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def record_event(event: AuditEvent) -> None:
     """Effects handler: runs inside the service's transaction."""
+    if _muted.get():
+        return
     message = _message_for(event)
     if message is not None:
         message.save()
@@ -55,6 +73,8 @@ def record_event(event: AuditEvent) -> None:
 def _record_events(events: list[AuditEvent]) -> None:
     """Many events at once (the re-review sweep): re-review notices of one
     batch become one message, so each board member gets one e-mail."""
+    if _muted.get():
+        return
     due, messages = [], []
     for event in events:
         if event.action == "vetted.answer.review_due":

@@ -136,3 +136,10 @@ def test_the_relay_command_reports_what_it_handed_over(submit, board_member, mai
         "0 undelivered message(s), 0 handed to the broker.",
     ]
     assert len(mailoutbox) == 1
+
+
+def test_nothing_is_written_to_the_outbox_while_muted(submit, board_member):
+    with outbox.muted():
+        submit()
+
+    assert not OutboxMessage.objects.exists()

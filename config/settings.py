@@ -166,6 +166,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Old keys still accepted for signatures while rotating SECRET_KEY.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 # Proxies in front of the web process that append to X-Forwarded-For; the
 # client's address (for login lockouts) is read through exactly this many.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)

@@ -1,7 +1,8 @@
 """Log lines: plain text in development, one JSON object a line in production.
 
 `RequestContextFilter` adds `request_id` and `user` to every record logged
-while a request is handled (see `config.request_id`). The JSON form is
+while a request is handled, and the request id to a task's records in a
+worker (see `config.request_id`). The JSON form is
 python-json-logger's formatter; `LOG_FORMAT=json` turns it on outside
 production. The module reads no Django settings, so gunicorn's config can
 use it before Django starts.
@@ -11,7 +12,7 @@ import logging
 
 from django.http import HttpRequest
 
-from config.request_id import current_request, user_label
+from config.request_id import current_request, current_task_request_id, user_label
 
 JSON_FORMAT = "%(levelname)s %(name)s %(message)s"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user)s] %(message)s"
@@ -28,7 +29,7 @@ class RequestContextFilter(logging.Filter):
         if not isinstance(request, HttpRequest):
             request = current_request.get()
         if not hasattr(record, "request_id"):
-            record.request_id = getattr(request, "id", None)
+            record.request_id = getattr(request, "id", None) or current_task_request_id.get()
         if not hasattr(record, "user"):
             record.user = user_label(request) if request is not None else None
         return True

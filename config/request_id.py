@@ -4,6 +4,9 @@
 `X-Request-ID` header when the proxy set a well-formed one (else makes one),
 echoes it on the response, keeps the request in a context variable for the
 log filter (`config.logs`), and writes one access line per request.
+
+A Celery task queued during a request carries the id in a message header;
+the worker's log lines for that task carry it too.
 """
 
 import contextvars
@@ -12,12 +15,17 @@ import re
 import time
 import uuid
 
+from celery import signals
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject, empty
 
 access_log = logging.getLogger("vetted.access")
 
 current_request: contextvars.ContextVar = contextvars.ContextVar("vetted_request", default=None)
+# In a worker: the id of the request that queued the running task.
+current_task_request_id: contextvars.ContextVar = contextvars.ContextVar("vetted_task_request_id", default=None)
+
+TASK_HEADER = "vetted_request_id"
 
 # Ids from outside go into every log line: accept only a short, plain token.
 _WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -83,3 +91,20 @@ class RequestIdMiddleware:
             return response
         finally:
             current_request.reset(token)
+
+
+@signals.before_task_publish.connect
+def _stamp_task_with_request_id(headers=None, **kwargs):
+    request = current_request.get()
+    if request is not None and headers is not None:
+        headers[TASK_HEADER] = request.id
+
+
+@signals.task_prerun.connect
+def _enter_task(task=None, **kwargs):
+    current_task_request_id.set(getattr(task.request, TASK_HEADER, None) if task is not None else None)
+
+
+@signals.task_postrun.connect
+def _leave_task(**kwargs):
+    current_task_request_id.set(None)

@@ -4,7 +4,9 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.utils.log import configure_logging
@@ -98,3 +100,40 @@ def test_an_unknown_log_format_is_refused():
     )
     assert done.returncode != 0
     assert "LOG_FORMAT='xml'" in done.stderr
+
+
+@pytest.mark.redis
+def test_a_task_queued_during_a_request_logs_with_that_request_id():
+    from celery.contrib.testing.worker import start_worker
+    from pythonjsonlogger.json import JsonFormatter
+
+    from config.celery import app
+    from config.logs import JSON_FORMAT, RequestContextFilter
+    from config.request_id import current_request
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter(JSON_FORMAT))
+    handler.addFilter(RequestContextFilter())
+    task_log = logging.getLogger("vetted.tasks.test")
+    task_log.addHandler(handler)
+    seen = threading.Event()
+
+    @app.task(name="tests.config.log_something")
+    def log_something():
+        task_log.warning("task ran")
+        seen.set()
+
+    try:
+        with start_worker(app, perform_ping_check=False, loglevel="WARNING"):
+            token = current_request.set(SimpleNamespace(id="req-7", user=None))
+            try:
+                log_something.delay()
+            finally:
+                current_request.reset(token)
+            assert seen.wait(timeout=20)
+    finally:
+        task_log.removeHandler(handler)
+    [line] = [json.loads(text) for text in stream.getvalue().splitlines()]
+    assert line["message"] == "task ran"
+    assert line["request_id"] == "req-7"

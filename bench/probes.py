@@ -53,6 +53,8 @@ def main(requests: int) -> None:
             f"database: {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'}, "
             f"redis: {'yes' if os.environ.get('REDIS_URL') else 'not configured'}, {requests} requests each"
         )
+        first_ms, first_ok = timed(f"{base}/readyz")
+        print(f"first /readyz (computes the migration plan): {first_ms:.2f} ms, {'200' if first_ok else 'failed'}")
         for path in ("/healthz", "/readyz"):
             for _ in range(20):  # warm-up: imports, connections, the migration plan
                 timed(base + path)

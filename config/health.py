@@ -56,7 +56,11 @@ def readyz(request):
     body = {"status": "fail" if failed else "ok", "checks": checks}
     if failed:
         body["failed"] = failed
-    return JsonResponse(body, status=503 if failed else 200)
+    response = JsonResponse(body, status=503 if failed else 200)
+    # Each failed check logged its own warning with the cause; spare the log
+    # django.request's "Service Unavailable" error at every probe of an outage.
+    response._has_been_logged = True
+    return response
 
 
 PROBES = {"/healthz": healthz, "/readyz": readyz}

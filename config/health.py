@@ -20,7 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 REDIS_TIMEOUT_SECONDS = 0.5
 
@@ -42,13 +42,13 @@ class HealthProbeMiddleware:
         return self.get_response(request)
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 @never_cache
 def readyz(request):
     checks = {"database": _check_database(), "redis": _check_redis(), "migrations": _check_migrations()}
@@ -102,6 +102,7 @@ def _check_migrations() -> str:
         return _failure("migrations", exc)
     if plan:
         names = ", ".join(f"{migration.app_label}.{migration.name}" for migration, _ in plan[:5])
+        log.warning("readiness check migrations failed: %d unapplied", len(plan), extra={"check": "migrations"})
         return f"error: {len(plan)} unapplied ({names})"
     _migrations_applied = True
     return "ok"

@@ -102,3 +102,8 @@ def test_readyz_fails_naming_the_database_when_it_is_unreachable(tmp_path):
     status, body = done.stdout.strip().split("\n", 1)
     assert status == "503", done.stderr
     assert json.loads(body)["failed"] == ["database", "migrations"]
+
+
+def test_probes_answer_head_for_balancers_that_use_it(client):
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405

@@ -28,6 +28,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info
 
+# Sweep benchmark: run with DATABASE_URL set to PostgreSQL (rolled back afterwards).
+bench: install
+	$(BIN)/python manage.py bench_sweeps $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 

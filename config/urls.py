@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import path
 
 from config import health
+from editorial import preferences
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("editorial/preferences/", preferences.preferences_edit, name="notification_preferences"),
 ]
 
 # --- Health probes (config/health.py; HealthProbeMiddleware answers them first) ---

@@ -232,24 +232,31 @@ class AnswerAdmin(FSMAdminMixin, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path(
-                "<path:object_id>/citations/<int:citation_id>/verdict/", wrap(self.verdict_view), name="answer_verdict"
+                "<path:object_id>/citations/<int:citation_id>/verdict/",
+                wrap(self.verdict_view),
+                name="answers_answer_verdict",
             ),
-            path("<path:object_id>/citations/<int:citation_id>/waive/", wrap(self.waive_view), name="answer_waive"),
-            path("<path:object_id>/comments/", wrap(self.comment_view), name="answer_comment"),
-            path("<path:object_id>/assign/", wrap(self.assign_view), name="answer_assign"),
+            path(
+                "<path:object_id>/citations/<int:citation_id>/waive/",
+                wrap(self.waive_view),
+                name="answers_answer_waive",
+            ),
+            path("<path:object_id>/comments/", wrap(self.comment_view), name="answers_answer_comment"),
+            path("<path:object_id>/assign/", wrap(self.assign_view), name="answers_answer_assign"),
             *super().get_urls(),
         ]
 
-    def _get_fsm_extra_context(self, *, request, obj):
+    def _get_fsm_extra_context(self, *, request, obj) -> list[FSMObjectTransition]:
         """Replace the mixin's choice of buttons (which ignores who is asking) with the rights check."""
         if obj is None:
-            return
+            return []
         transitions = [
             FSMTransitionContext(name=name, label=ACTIONS[name].label, help_text=ACTIONS[name].help_text)
             for name in allowed_actions(request.user, obj)
         ]
-        if transitions:
-            yield FSMObjectTransition(fsm_field="status", block_label="Review", available_transitions=transitions)
+        if not transitions:
+            return []
+        return [FSMObjectTransition(fsm_field="status", block_label="Review", available_transitions=transitions)]
 
     def get_fsm_label(self, transition) -> str:
         action = ACTIONS.get(transition.name)

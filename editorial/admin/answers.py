@@ -359,11 +359,11 @@ class AnswerAdmin(FSMAdminMixin, admin.ModelAdmin):
         if action is None or action.form is None:
             self.message_user(request, f"There is no form for “{transition_name}”.", messages.ERROR)
             return HttpResponseRedirect(self._change_url(answer))
-        if transition_name not in allowed_actions(request.user, answer):
+        data = request.POST if request.method == "POST" else None
+        if data is None and transition_name not in allowed_actions(request.user, answer):
+            # Say why before asking for a reason or a password; a POST goes to the service, which says it too.
             self.message_user(request, _refusal_message(transition_name, request.user, answer), messages.ERROR)
             return HttpResponseRedirect(self._change_url(answer))
-
-        data = request.POST if request.method == "POST" else None
         form = action.form(data, user=request.user, initial={"expected_status": request.GET.get("expected_status")})
         if data is not None and form.is_valid():
             try:

@@ -258,8 +258,14 @@ def test_a_refused_form_page_says_why_and_sends_back(client, answer_in, second_b
 # -- Forged POSTs: the library never runs a transition by itself -----------------------------
 
 
-@pytest.mark.parametrize("forger", ["editor", "second_board_member"])
-def test_forged_approve_post_changes_nothing(client, answer_in, board_member, forger, request):
+@pytest.mark.parametrize(
+    ("forger", "refusal"),
+    [
+        ("editor", "Only Medical Advisory Board members may review answers."),
+        ("second_board_member", "Only the board member who holds this review may decide it."),
+    ],
+)
+def test_forged_approve_post_changes_nothing(client, answer_in, board_member, forger, refusal, request):
     """django-fsm-2 4.2.4 would apply `_fsm_transition_to=approve` from any staff user with change permission."""
     user = request.getfixturevalue(forger)
     answer = answer_in(Status.UNDER_REVIEW)
@@ -269,6 +275,7 @@ def test_forged_approve_post_changes_nothing(client, answer_in, board_member, fo
     client.post(review_url(answer), {"_fsm_transition_to": "approve"})
     response = client.post(transition_url(answer, "approve"), {"attest": "on", "password": password_of(user)})
     assert response["Location"] == review_url(answer)
+    assert messages_of(response) == [refusal]  # from editorial.services, with the right signature
     answer = reloaded(answer)
     assert answer.status == Status.UNDER_REVIEW and answer.live_revision is None
     assert event_count(answer) == before

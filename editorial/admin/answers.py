@@ -266,6 +266,7 @@ class AnswerAdmin(FSMAdminMixin, admin.ModelAdmin):
         if request.method == "POST":
             return self._transition_post(request, object_id)
         answer = selectors.answer_for_review(unquote(object_id))
+        request._vetted_review_answer = answer  # reused by get_object(): one load per page
         context = {**(extra_context or {}), **self._review_context(request, answer)} if answer else extra_context
         return super().change_view(request, object_id, form_url, extra_context=context)
 
@@ -309,6 +310,12 @@ class AnswerAdmin(FSMAdminMixin, admin.ModelAdmin):
                 initial={"reviewer": answer.reviewer_id}, reviewers=selectors.board_members()
             )
         return context
+
+    def get_object(self, request, object_id, from_field=None):
+        loaded = getattr(request, "_vetted_review_answer", None)
+        if loaded is not None and from_field is None and str(loaded.pk) == str(object_id):
+            return loaded
+        return super().get_object(request, object_id, from_field)
 
     # -- every transition POST goes through the services --------------------------
 

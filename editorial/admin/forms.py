@@ -35,7 +35,7 @@ class ReasonForm(_TransitionForm):
 class ApprovalForm(_TransitionForm):
     """Approve and Re-approve: the attestation and the password, like an electronic signature."""
 
-    attest = forms.BooleanField(label=settings.APPROVAL_ATTESTATION, required=True)
+    attest = forms.BooleanField(label=settings.APPROVAL_ATTESTATION, required=True, label_suffix="")
     password = forms.CharField(
         label="Your password",
         strip=False,

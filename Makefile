@@ -33,3 +33,9 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output
+
+# --- Reviewer's desk (issue 3): admin list and review page with 10,000 answers ---
+.PHONY: bench-admin
+bench: bench-admin
+bench-admin: install
+	$(BIN)/python bench/admin_desk.py $(BENCH_ADMIN_ARGS)

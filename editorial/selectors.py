@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from answers import clock
 from answers.models import Answer, Citation, Section, Status
@@ -32,10 +32,6 @@ def overdue_q() -> Q:
     )
 
 
-def is_overdue(answer: Answer) -> bool:
-    return Answer.objects.filter(overdue_q(), pk=answer.pk).exists()
-
-
 def due_for_rereview_q() -> Q:
     """Approved content whose next review date has come (flagged by the sweep or not yet)."""
     return Q(status=Status.APPROVED) & (Q(review_due=True) | Q(next_review_due__lte=clock.today()))
@@ -53,13 +49,20 @@ def _reviewable_by_q(user) -> Q:
     return q
 
 
+def _with_overdue(queryset: QuerySet[Answer]) -> QuerySet[Answer]:
+    return queryset.annotate(
+        overdue=Case(When(overdue_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
 def answer_queue() -> QuerySet[Answer]:
     """The answer list: everything the list shows in one query per page.
 
     `waiting_rank` orders answers that wait for someone first (in review,
     then due for re-review), then the rest; each group oldest first.
+    `overdue` marks answers past their SLA or review date.
     """
-    return Answer.objects.select_related("question__specialty", "reviewer").annotate(
+    queryset = Answer.objects.select_related("question__specialty", "reviewer").annotate(
         waiting_rank=Case(
             When(status__in=WAITING, then=Value(0)),
             When(due_for_rereview_q(), then=Value(1)),
@@ -67,6 +70,7 @@ def answer_queue() -> QuerySet[Answer]:
             output_field=IntegerField(),
         )
     )
+    return _with_overdue(queryset)
 
 
 def waiting_for_q(user) -> Q:
@@ -153,7 +157,8 @@ def answer_for_review(answer_id) -> Answer | None:
         Prefetch("citations", queryset=_citations_with_verdicts()),
     ]
     return (
-        Answer.objects.select_related(
+        _with_overdue(Answer.objects.all())
+        .select_related(
             "question__specialty",
             "reviewer__reviewer_profile",
             "approved_by",

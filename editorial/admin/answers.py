@@ -141,7 +141,8 @@ class AnswerAdmin(FSMAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="In this state for", ordering="status_changed_at")
     def time_in_state(self, answer: Answer) -> str:
-        return timesince(answer.status_changed_at, clock.now())
+        waited = timesince(answer.status_changed_at, clock.now())
+        return f"{waited} (overdue)" if answer.overdue else waited
 
     def view_on_site(self, answer: Answer):
         if answer.live_revision_id is None or answer.status == Status.RETRACTED:
@@ -258,6 +259,10 @@ class AnswerAdmin(FSMAdminMixin, admin.ModelAdmin):
             return []
         return [FSMObjectTransition(fsm_field="status", block_label="Review", available_transitions=transitions)]
 
+    def _apply_fsm_transition(self, **kwargs):
+        # The mixin's own runner transitions and saves with no right check and no audit event.
+        raise RuntimeError("Answer transitions run through editorial.services only.")
+
     def get_fsm_label(self, transition) -> str:
         action = ACTIONS.get(transition.name)
         return action.label if action else transition.name
@@ -287,7 +292,7 @@ class AnswerAdmin(FSMAdminMixin, admin.ModelAdmin):
             "anchor_prefix": "ref-",
             "diff": None,
             "time_in_state": timesince(answer.status_changed_at, clock.now()),
-            "overdue": selectors.is_overdue(answer),
+            "overdue": answer.overdue,
             "blockers": review.approval_blockers(answer) if "approve" in allowed_actions(user, answer) else [],
             "may_record_verdicts": holds_review and is_board_member(user),
             "may_waive": under_review and is_editor(user),

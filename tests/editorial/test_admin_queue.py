@@ -83,6 +83,7 @@ def test_overdue_filter_finds_answers_past_the_sla_or_the_review_date(client, an
     answer_in(Status.SUBMITTED, question="Q just in")
     client.force_login(board_member)
     assert set(listed(client, "?overdue=yes")) == {late.pk, stale.pk}
+    assert client.get(LIST).content.decode().count(" (overdue)</td>") == 2
 
 
 def test_the_index_shows_each_board_member_their_own_counts(client, answer_in, board_member, second_board_member):

@@ -314,3 +314,16 @@ def test_every_status_change_made_from_the_admin_is_audited(client, answer_in, b
     )
     assert states == ["submitted", "under_review", "approved"]
     assert reloaded(answer).status == Status.APPROVED
+
+
+def test_the_mixins_own_transition_runner_is_disabled(answer_in, rf, board_member):
+    from django.contrib import admin
+
+    from answers.models import Answer
+
+    answer = answer_in(Status.SUBMITTED)
+    request = rf.post("/")
+    request.user = board_member
+    with pytest.raises(RuntimeError, match="editorial.services only"):
+        admin.site._registry[Answer]._apply_fsm_transition(obj=answer, transition_name="start_review", request=request)
+    assert reloaded(answer).status == Status.SUBMITTED

@@ -34,6 +34,15 @@ lint: install
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output
 
+# --- Production (issue 8) ---
+.PHONY: bench-probes docs
+bench: bench-probes
+bench-probes: install   # p50/p99 of /healthz and /readyz through gunicorn
+	$(BIN)/python bench/probes.py
+
+docs: install           # redraw the state machine from the code
+	$(BIN)/python manage.py graph_transitions answers.Answer.status > docs/state-machine.dot
+
 # --- Reviewer's desk (issue 3): admin list and review page with 10,000 answers ---
 .PHONY: bench-admin
 bench: bench-admin

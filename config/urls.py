@@ -1,6 +1,14 @@
 from django.contrib import admin
 from django.urls import path
 
+from config import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+]
+
+# --- Health probes (config/health.py; HealthProbeMiddleware answers them first) ---
+urlpatterns += [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -5,7 +5,6 @@ each citation, approves with the attestation and the password, and leaves a
 screenshot of the review page in `test-output/`.
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,6 @@ from editorial.models import AuditEvent
 from tests.conftest import CHROMIUM
 from tests.editorial.conftest import password_of, reloaded
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 OUTPUT = Path(settings.BASE_DIR) / "test-output"
 
 pytestmark = [
@@ -30,8 +26,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def page():
+def page(monkeypatch):
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+    # Set for this test only: a leaked variable fails `check --deploy` in later subprocesses.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -49,10 +49,13 @@ def _reviewable_by_q(user) -> Q:
     return q
 
 
-def _with_overdue(queryset: QuerySet[Answer]) -> QuerySet[Answer]:
-    return queryset.annotate(
-        overdue=Case(When(overdue_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
-    )
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _with_flags(queryset: QuerySet[Answer]) -> QuerySet[Answer]:
+    """`overdue` and `rereview_due` on each answer, computed by the database from the rules above."""
+    return queryset.annotate(overdue=_flag(overdue_q()), rereview_due=_flag(due_for_rereview_q()))
 
 
 def answer_queue() -> QuerySet[Answer]:
@@ -60,7 +63,7 @@ def answer_queue() -> QuerySet[Answer]:
 
     `waiting_rank` orders answers that wait for someone first (in review,
     then due for re-review), then the rest; each group oldest first.
-    `overdue` marks answers past their SLA or review date.
+    `overdue` and `rereview_due` flag answers past their SLA or review date.
     """
     queryset = Answer.objects.select_related("question__specialty", "reviewer").annotate(
         waiting_rank=Case(
@@ -70,7 +73,7 @@ def answer_queue() -> QuerySet[Answer]:
             output_field=IntegerField(),
         )
     )
-    return _with_overdue(queryset)
+    return _with_flags(queryset)
 
 
 def waiting_for_q(user) -> Q:
@@ -157,7 +160,7 @@ def answer_for_review(answer_id) -> Answer | None:
         Prefetch("citations", queryset=_citations_with_verdicts()),
     ]
     return (
-        _with_overdue(Answer.objects.all())
+        _with_flags(Answer.objects.all())
         .select_related(
             "question__specialty",
             "reviewer__reviewer_profile",

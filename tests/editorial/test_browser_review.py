@@ -58,6 +58,9 @@ def test_board_member_reviews_and_approves_an_answer_in_the_browser(live_server,
 
     answer = submit()
     question = answer.question.text
+    failures = []  # resources the browser could not load, and what the console complains about
+    page.on("response", lambda r: r.status >= 400 and "favicon" not in r.url and failures.append(f"{r.status} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and "status of" not in m.text and failures.append(m.text))
 
     page.goto(live_server.url + reverse("admin:login"))
     page.fill("#id_username", board_member.get_username())
@@ -84,6 +87,9 @@ def test_board_member_reviews_and_approves_an_answer_in_the_browser(live_server,
         expect(page.locator(".messagelist")).to_contain_text("Citation verdict recorded.")
     expect(page.locator("tr.citation-check .badge.verified")).to_have_count(2)
     expect(page.locator(".blockers")).to_have_count(0)
+    # The page's own stylesheet applies (a file, so a strict Content-Security-Policy allows it).
+    expect(page.locator(".badge.verified").first).to_have_css("background-color", "rgb(215, 245, 221)")
+    assert failures == []
 
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "review-page.png"), full_page=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.urls import NoReverseMatch, reverse
 
 from answers.models import Status
@@ -44,6 +45,9 @@ def page(monkeypatch):
         yield context.new_page()
         context.close()
         browser.close()
+        # The test's ORM calls ran while Playwright was driving (their own connection in this
+        # context): close it, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 def _reader_url(answer) -> str | None:

@@ -9,6 +9,7 @@ request, median and p95 milliseconds.
 """
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -100,6 +101,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
+    logging.disable(logging.INFO)  # the access log would drown the figures
     setup_test_environment()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if connection.vendor == "postgresql":  # its own database, never the one pytest uses

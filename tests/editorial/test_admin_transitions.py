@@ -327,3 +327,23 @@ def test_the_mixins_own_transition_runner_is_disabled(answer_in, rf, board_membe
     with pytest.raises(RuntimeError, match="editorial.services only"):
         admin.site._registry[Answer]._apply_fsm_transition(obj=answer, transition_name="start_review", request=request)
     assert reloaded(answer).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("name", ["start_review", "submit", "delete"])
+def test_a_form_page_for_no_form_transition_sends_back(client, answer_in, board_member, name):
+    answer = answer_in(Status.SUBMITTED)
+    client.force_login(board_member)
+    response = client.post(transition_url(answer, name), {"reason": "x"})
+    assert response["Location"] == review_url(answer)
+    assert messages_of(response) == [f"There is no form for “{name}”."]
+    assert reloaded(answer).status == Status.SUBMITTED
+
+
+def test_a_missing_answer_sends_back_to_the_list(client, board_member):
+    client.force_login(board_member)
+    for response in (
+        client.get("/admin/answers/answer/999999/change/"),
+        client.post("/admin/answers/answer/999999/change/", {"_fsm_transition_to": "start_review"}),
+        client.get("/admin/answers/answer/999999/transition/reject/"),
+    ):
+        assert response.status_code == 302 and response["Location"] == "/admin/"

@@ -46,3 +46,9 @@ bench-probes: install   # p50/p99 of /healthz and /readyz through gunicorn
 
 docs: install           # redraw the state machine from the code
 	$(BIN)/python manage.py graph_transitions answers.Answer.status > docs/state-machine.dot
+
+# --- Reviewer's desk (issue 3): admin list and review page with 10,000 answers ---
+.PHONY: bench-admin
+bench: bench-admin
+bench-admin: install
+	$(BIN)/python bench/admin_desk.py $(BENCH_ADMIN_ARGS)

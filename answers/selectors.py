@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 from answers.models import (
@@ -50,7 +50,7 @@ def _search_postgres(answers: QuerySet[Answer], query: str) -> QuerySet[Answer]:
         .values("text")
     )
     vector = SearchVector("question__text", weight="A", config="english") + SearchVector(
-        Coalesce(body, Value("")), weight="B", config="english"
+        Coalesce(body, Value(""), output_field=TextField()), weight="B", config="english"
     )
     search = SearchQuery(query, search_type="websearch", config="english")
     return (

@@ -7,6 +7,7 @@ reference list, and the result is sanitised with an allow-list (nh3).
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import nh3
 from django.utils.html import escape
@@ -59,11 +60,25 @@ def _link_markers(html: str, *, anchor_prefix: str) -> str:
     return "".join(parts)
 
 
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Links in drafted text go to an in-page anchor or an absolute http(s)/mailto
+    address; relative and protocol-relative links (`/admin/`, `//host/`) are dropped."""
+    if attribute != "href":
+        return value
+    if value.startswith("#"):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() == "mailto" or (parts.scheme.lower() in {"http", "https"} and parts.netloc):
+        return value
+    return None
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from answers import clock, selectors
+from answers import answer_page, selectors
 from answers.follow_ups import RateLimited, client_key, follow_up_ask
 from answers.forms import AudienceForm, FollowUpForm
 from answers.models import Audience
-from answers.page_cache import answer_fragments
 
 AUDIENCE_COOKIE = "vetted_audience"
 AUDIENCE_COOKIE_AGE = 365 * 24 * 3600
@@ -61,34 +60,12 @@ def _retracted(request, retracted: selectors.Retracted):
     return render(request, "answers/retracted.html", {"answer": retracted.answer}, status=410)
 
 
-def _answer_page(request, shown: selectors.ReaderAnswer, *, follow_up_form=None, rate_limited=False, status=200):
-    answer = shown.answer
-    overdue = (
-        not shown.pending
-        and answer.next_review_due is not None
-        and clock.today() > answer.next_review_due + settings.REVIEW_OVERDUE_GRACE
-    )
-    context = {
-        "shown": shown,
-        "answer": answer,
-        "question": answer.question,
-        "fragments": answer_fragments(shown, request=request),
-        "canonical_url": request.build_absolute_uri(answer.get_absolute_url()),
-        "review_overdue": overdue,
-        "audience_form": AudienceForm(initial={"audience": shown.requested_audience, "next": request.path}),
-        "follow_up_form": follow_up_form or FollowUpForm(),
-        "follow_up_action": _keep_audience(request, reverse("answers:follow_up", args=[answer.question.slug])),
-        "rate_limited": rate_limited,
-    }
-    return render(request, "answers/answer_detail.html", context, status=status)
-
-
 @require_GET
 def answer_detail(request, slug: str):
     shown = _shown_answer_or_gone(request, slug)
     if isinstance(shown, selectors.Retracted):
         return _retracted(request, shown)
-    return _answer_page(request, shown)
+    return answer_page.response(request, shown)
 
 
 @require_POST
@@ -98,7 +75,7 @@ def follow_up(request, slug: str):
         return _retracted(request, shown)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        return _answer_page(request, shown, follow_up_form=form, status=400)
+        return answer_page.response(request, shown, follow_up_form=form, status=400)
     try:
         follow_up_ask(
             text=form.cleaned_data["text"],
@@ -107,7 +84,7 @@ def follow_up(request, slug: str):
             client=client_key(request),
         )
     except RateLimited:
-        return _answer_page(request, shown, follow_up_form=form, rate_limited=True, status=429)
+        return answer_page.response(request, shown, follow_up_form=form, rate_limited=True, status=429)
     messages.success(
         request,
         "Thank you: your question is queued for drafting. Its answer will be published only after "

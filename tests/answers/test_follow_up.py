@@ -89,3 +89,12 @@ def test_no_question_can_be_asked_on_an_unpublished_answer(client, answer_in):
     answer = answer_in("submitted")
     assert client.post(_url(answer), {"text": QUESTION}).status_code == 404
     assert FollowUpQuestion.objects.count() == 0
+
+
+def test_the_thank_you_is_shown_once_and_only_to_the_asker(client, approved):
+    answer = approved()
+    Client().get(answer.get_absolute_url())  # another reader warms the cache
+    response = client.post(_url(answer), {"text": QUESTION}, follow=True)
+    assert "your question is queued for drafting" in response.content.decode()
+    assert "your question is queued" not in client.get(answer.get_absolute_url()).content.decode()
+    assert "your question is queued" not in Client().get(answer.get_absolute_url()).content.decode()

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from answers import answer_page, selectors
 from answers.follow_ups import RateLimited, client_key, follow_up_ask
@@ -29,7 +29,7 @@ def _requested_audience(request) -> str:
     return Audience.PROFESSIONAL
 
 
-@require_GET
+@require_safe
 def answer_list(request):
     query = request.GET.get("q", "")[:200]
     specialty = request.GET.get("specialty", "")[:120]
@@ -60,7 +60,7 @@ def _retracted(request, retracted: selectors.Retracted):
     return render(request, "answers/retracted.html", {"answer": retracted.answer}, status=410)
 
 
-@require_GET
+@require_safe
 def answer_detail(request, slug: str):
     shown = _shown_answer_or_gone(request, slug)
     if isinstance(shown, selectors.Retracted):
@@ -127,7 +127,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
-@require_GET
+@require_safe
 def editorial_policy(request):
     return render(
         request,
@@ -141,7 +141,7 @@ def editorial_policy(request):
     )
 
 
-@require_GET
+@require_safe
 def board(request):
     return render(
         request,

@@ -122,3 +122,9 @@ def test_approved_answer_in_a_new_review_keeps_showing_the_approved_text(client,
     assert "Oral iron first" in html
     assert "Brand new text" not in html
     assert "pending human review" not in html
+
+
+def test_reader_pages_answer_head_requests(client, approved):
+    answer = approved()
+    for url in (answer.get_absolute_url(), "/answers/", "/editorial-policy/", "/medical-advisory-board/"):
+        assert client.head(url).status_code == 200

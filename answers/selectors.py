@@ -76,6 +76,29 @@ def specialties_with_answers() -> QuerySet[Specialty]:
 # -- one answer page ------------------------------------------------------------
 
 
+# What the answer page reads; the rest (the reviewer's password hash, internal
+# review fields) stays in the database.
+READER_FIELDS = (
+    "question__text",
+    "question__slug",
+    "question__specialty__name",
+    "question__specialty__slug",
+    "audience",
+    "status",
+    "pending_revision_id",
+    "live_revision_id",
+    "approved_by_id",
+    "last_updated",
+    "last_reviewed",
+    "next_review_due",
+    "retracted_at",
+    "retraction_reason",
+    "approved_by__reviewer_profile__display_name",
+    "approved_by__reviewer_profile__credentials",
+    "approved_by__reviewer_profile__slug",
+)
+
+
 @dataclass(frozen=True)
 class ReaderAnswer:
     """The answer a reader gets for a question, and which revision of it."""
@@ -115,9 +138,9 @@ def answer_for_reader(*, slug: str, audience: str) -> ReaderAnswer | Retracted |
     retracted, None when there is nothing public at all.
     """
     answers = list(
-        Answer.objects.filter(question__slug=slug).select_related(
-            "question__specialty", "approved_by__reviewer_profile"
-        )
+        Answer.objects.filter(question__slug=slug)
+        .select_related("question__specialty", "approved_by__reviewer_profile")
+        .only(*READER_FIELDS)
     )
     show_pending = settings.SHOW_PENDING_ANSWERS
     visible = {}

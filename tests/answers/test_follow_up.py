@@ -98,3 +98,21 @@ def test_the_thank_you_is_shown_once_and_only_to_the_asker(client, approved):
     assert "your question is queued for drafting" in response.content.decode()
     assert "your question is queued" not in client.get(answer.get_absolute_url()).content.decode()
     assert "your question is queued" not in Client().get(answer.get_absolute_url()).content.decode()
+
+
+@pytest.mark.redis
+def test_the_rate_limit_is_shared_by_every_web_process_through_redis(client, settings, approved):
+    from django.core.cache import caches
+
+    from answers.follow_ups import client_key
+
+    settings.FOLLOW_UP_RATE_LIMIT = 2
+    answer = approved()
+    assert caches["default"].__class__.__name__ == "RedisCache"
+    client.post(_url(answer), {"text": QUESTION})
+    # Another process has its own connection to the same Redis: it sees the same counter.
+    other_process_cache = caches.create_connection("default")
+    request = client.get(answer.get_absolute_url()).wsgi_request
+    assert other_process_cache.get(f"answers:follow-up:{client_key(request)}") == 1
+    other_process_cache.incr(f"answers:follow-up:{client_key(request)}")
+    assert client.post(_url(answer), {"text": f"{QUESTION} (2)"}).status_code == 429

@@ -5,8 +5,8 @@
 Steps:
 1. build a throwaway SQLite database (or use DATABASE_URL), migrate, load the demo;
 2. start gunicorn on the project (plus one bare view returning a constant string);
-3. load each URL with wrk (Debian package `wrk`) or, without it, a multi-process
-   Python client, after a warm-up;
+3. after a warm-up, load the two URLs in turn, `--rounds` times, with wrk (Debian
+   package `wrk`) or, without it, a multi-process Python client; keep the medians;
 4. print requests/second for each and the answer page's ratio to the bare view;
    then again with the answer-page cache off (ANSWER_PAGE_CACHE_SECONDS=0).
 """
@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,7 +96,8 @@ def _load(port: int, path: str, *, seconds: int, connections: int) -> float:
     return sum(counts) / seconds
 
 
-def _measure(env: dict, paths: dict, *, workers: int, seconds: int, connections: int) -> dict:
+def _measure(env: dict, paths: dict, *, workers: int, seconds: int, connections: int, rounds: int) -> dict:
+    """Median requests/second per URL over `rounds` interleaved runs (the machine may be shared)."""
     port = _free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
@@ -106,11 +108,13 @@ def _measure(env: dict, paths: dict, *, workers: int, seconds: int, connections:
     )
     try:
         _wait_for(port)
-        results = {}
-        for name, path in paths.items():
+        for path in paths.values():
             _load(port, path, seconds=2, connections=connections)  # warm-up: caches, connections
-            results[name] = _load(port, path, seconds=seconds, connections=connections)
-        return results
+        runs = {name: [] for name in paths}
+        for _ in range(rounds):
+            for name, path in paths.items():
+                runs[name].append(_load(port, path, seconds=seconds, connections=connections))
+        return {name: statistics.median(values) for name, values in runs.items()}
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -121,6 +125,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved runs per URL; the median is printed")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="vetted-bench-")
@@ -134,7 +139,7 @@ def main() -> None:
         client = "wrk" if shutil.which("wrk") else "python client (install wrk for steadier figures)"
         print(
             f"gunicorn, {args.workers} sync workers; {client}, {args.connections} connections, "
-            f"{args.seconds}s per URL; {os.cpu_count()} cores; "
+            f"median of {args.rounds} interleaved {args.seconds}s runs per URL; {os.cpu_count()} cores; "
             f"database: {'PostgreSQL' if env.get('DATABASE_URL') else 'SQLite'}"
         )
         for label, extra in (
@@ -142,7 +147,12 @@ def main() -> None:
             ("answer-page cache off", {"ANSWER_PAGE_CACHE_SECONDS": "0"}),
         ):
             rps = _measure(
-                {**env, **extra}, paths, workers=args.workers, seconds=args.seconds, connections=args.connections
+                {**env, **extra},
+                paths,
+                workers=args.workers,
+                seconds=args.seconds,
+                connections=args.connections,
+                rounds=args.rounds,
             )
             print(
                 f"{label:<22} bare view {rps['bare view']:8.0f} req/s   answer page {rps['answer page']:8.0f} req/s"

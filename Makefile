@@ -35,12 +35,23 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info
 
-# Reader page vs a bare Django view under gunicorn (install Debian's wrk for steadier figures).
-bench: install
-	$(BIN)/python bench/answer_page.py $(BENCH_ARGS)
-
 lint: install
 	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output
+
+# --- Production (issue 8) ---
+.PHONY: bench-probes docs
+bench: bench-probes
+bench-probes: install   # p50/p99 of /healthz and /readyz through gunicorn
+	$(BIN)/python bench/probes.py
+
+docs: install           # redraw the state machine from the code
+	$(BIN)/python manage.py graph_transitions answers.Answer.status > docs/state-machine.dot
+
+# --- Reader site (issue 4) ---
+.PHONY: bench-reader
+bench: bench-reader
+bench-reader: install   # answer page vs a bare Django view under gunicorn (Debian's wrk if installed)
+	$(BIN)/python bench/answer_page.py $(BENCH_ARGS)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from answers.models import Answer, FollowUpQuestion
+from config.request_id import client_ip
 
 
 class RateLimited(Exception):
@@ -18,7 +19,9 @@ class RateLimited(Exception):
 
 
 def client_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    # Behind TRUSTED_PROXY_COUNT proxies the client is read from X-Forwarded-For,
+    # the same way the login lockouts read it.
+    address = client_ip(request) or "unknown"
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 

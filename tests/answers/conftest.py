@@ -22,12 +22,6 @@ def isolated_cache(settings):
     settings.CACHES = caches
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The named users' passwords are not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def at(day: str, hour: int = 12) -> datetime:
     return timezone.make_aware(datetime.fromisoformat(f"{day}T{hour:02d}:00"))
 

@@ -116,3 +116,18 @@ def test_the_rate_limit_is_shared_by_every_web_process_through_redis(client, set
     assert other_process_cache.get(f"answers:follow-up:{client_key(request)}") == 1
     other_process_cache.incr(f"answers:follow-up:{client_key(request)}")
     assert client.post(_url(answer), {"text": f"{QUESTION} (2)"}).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(settings, approved):
+    settings.FOLLOW_UP_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    answer = approved()
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    second = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert first.post(_url(answer), {"text": QUESTION}).status_code == 303
+    assert first.post(_url(answer), {"text": QUESTION}).status_code == 429
+    assert second.post(_url(answer), {"text": QUESTION}).status_code == 303
+    # A client cannot dodge the limit by sending its own X-Forwarded-For entries.
+    spoofing = Client(**proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    assert spoofing.post(_url(answer), {"text": QUESTION}).status_code == 429

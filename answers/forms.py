@@ -13,7 +13,7 @@ class AudienceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose one of the listed descriptions."},
     )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
 
 class FollowUpForm(forms.Form):

@@ -19,7 +19,14 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+# axe-core (npm registry) for the browser test's accessibility check; only where npm exists
+# (without it the check skips locally, and fails in CI).
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: install $(if $(NPM),node_modules/.installed)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: install
@@ -52,3 +59,9 @@ docs: install           # redraw the state machine from the code
 bench: bench-admin
 bench-admin: install
 	$(BIN)/python bench/admin_desk.py $(BENCH_ADMIN_ARGS)
+
+# --- Reader site (issue 4) ---
+.PHONY: bench-reader
+bench: bench-reader
+bench-reader: install   # answer page vs a bare Django view under gunicorn (Debian's wrk if installed)
+	$(BIN)/python bench/answer_page.py $(BENCH_ARGS)

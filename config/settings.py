@@ -258,3 +258,42 @@ OUTBOX_REQUEUE_AFTER = timedelta(seconds=envint("OUTBOX_REQUEUE_AFTER_SECONDS", 
 NOTIFICATION_SEND_LEASE = timedelta(seconds=envint("NOTIFICATION_SEND_LEASE_SECONDS", 300))
 # Answers flagged for re-review per transaction.
 REREVIEW_BATCH_SIZE = envint("REREVIEW_BATCH_SIZE", 5000)
+
+# --- Reader site (answers/) ---------------------------------------------------
+# Content-Security-Policy (django-csp): everything from our own origin, no
+# inline script anywhere, no third-party host. JSON-LD blocks are data, not
+# script, so the policy does not need to allow them.
+# django-axes asks to stay last in the chain.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The shared cache (rendered answer pages, follow-up rate limits): Redis when
+# REDIS_URL is set, so every web process sees the same counters.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "vetted"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted"}
+    )
+}
+# Rendered answer pages are keyed on answer, shown revision, audience and the
+# review dates, so a new approval never serves stale HTML; the timeout only
+# bounds how long a renamed board member's old name may linger.
+ANSWER_PAGE_CACHE_SECONDS = envint("ANSWER_PAGE_CACHE_SECONDS", 3600)
+# Readers' follow-up questions: at most this many per client per window.
+FOLLOW_UP_RATE_LIMIT = envint("FOLLOW_UP_RATE_LIMIT", 5)
+FOLLOW_UP_RATE_WINDOW = timedelta(seconds=envint("FOLLOW_UP_RATE_WINDOW_SECONDS", 3600))
+# Where readers report an error in an answer (shown on the editorial policy).
+EDITORIAL_CONTACT_EMAIL = envstr("EDITORIAL_CONTACT_EMAIL", "editors@vetted.invalid")

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from config import health
 from editorial import preferences
@@ -7,6 +7,7 @@ from editorial import preferences
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("editorial/preferences/", preferences.preferences_edit, name="notification_preferences"),
+    path("", include("answers.urls")),
 ]
 
 # --- Health probes (config/health.py; HealthProbeMiddleware answers them first) ---

@@ -11,10 +11,20 @@ class SpecialtyAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    """Questions arrive with drafts; their text is what readers see as the
+    title, so it only changes through a reviewed draft, never here."""
+
     list_display = ["text", "specialty", "created_at"]
     list_filter = ["specialty"]
     search_fields = ["text"]
     list_select_related = ["specialty"]
+    readonly_fields = ["text", "slug", "specialty", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReviewerProfile)

@@ -16,7 +16,6 @@ GROUP_PERMISSIONS = {
         ("answers", "change_answer"),
         ("answers", "view_revision"),
         ("answers", "view_question"),
-        ("answers", "change_question"),
         ("answers", "view_specialty"),
         ("answers", "add_specialty"),
         ("answers", "change_specialty"),

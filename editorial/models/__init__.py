@@ -1,6 +1,7 @@
 """Editorial models, one module per concept."""
 
 from editorial.models.audit import AuditEvent
+from editorial.models.exports import ExportStatus, ReportExport  # noqa: F401
 from editorial.models.review import CitationVerdict, Comment, Verdict
 
 __all__ = ["AuditEvent", "CitationVerdict", "Comment", "Verdict"]

@@ -1,0 +1,568 @@
+"""The report figures, computed by the database from the audit trail and the verdicts.
+
+Every figure is one aggregate query (or one windowed query) whatever the size
+of the trail: Python only reshapes the few result rows. Durations come back in
+seconds.
+
+Percentiles are continuous (linear interpolation, like PostgreSQL's
+`percentile_cont`). PostgreSQL computes them itself; on SQLite, which has no
+such aggregate, `_sqlite_functions()` registers a small one with the same
+definition, so the same set-based SQL runs on both.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, Count, Exists, IntegerField, Min, OuterRef, Q, Value, When
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from answers import clock
+from answers.models import Answer, Revision, Status
+from editorial.models import AuditEvent, CitationVerdict, Verdict
+
+SUBMIT = "vetted.answer.submit"
+START_REVIEW = "vetted.answer.start_review"
+APPROVE = "vetted.answer.approve"
+REQUEST_CHANGES = "vetted.answer.request_changes"
+REJECT = "vetted.answer.reject"
+RETRACT = "vetted.answer.retract"
+REAFFIRM = "vetted.answer.reaffirm"
+
+# Actions that move an answer from one state to another, in the order people read them.
+STATE_ACTIONS = (SUBMIT, START_REVIEW, APPROVE, REQUEST_CHANGES, REJECT, RETRACT)
+# Actions that end a review cycle: the next submission opens a new one.
+CLOSING_ACTIONS = (APPROVE, REJECT, RETRACT)
+# A board member's decision on the revision under review.
+DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT)
+THROUGHPUT_ACTIONS = {
+    SUBMIT: "submissions",
+    APPROVE: "approvals",
+    REQUEST_CHANGES: "changes_requested",
+    REJECT: "rejections",
+    RETRACT: "retractions",
+}
+REVIEWER_ACTIONS = {
+    APPROVE: "approvals",
+    REQUEST_CHANGES: "changes_requested",
+    REJECT: "rejections",
+    RETRACT: "retractions",
+    REAFFIRM: "re_reviews",
+}
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """What every report page, export and command narrows by. Dates are inclusive."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    specialty_id: int | None = None
+    reviewer_id: int | None = None
+    model: tuple[str, str] | None = None  # (model_name, model_version)
+
+    @property
+    def start(self) -> datetime | None:
+        if self.date_from is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.date_from, time.min))
+
+    @property
+    def end(self) -> datetime | None:
+        """Exclusive upper bound: midnight after `date_to`."""
+        if self.date_to is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
+
+    def has_answer_filter(self) -> bool:
+        return bool(self.specialty_id or self.reviewer_id or self.model)
+
+
+def model_label(name: str, version: str) -> str:
+    return f"{name} {version}".strip() or "Human editor"
+
+
+# -- shared filters -------------------------------------------------------------
+
+
+def filtered_answers(f: ReportFilter):
+    """Answers matching the specialty, reviewer and drafting-model filters."""
+    answers = Answer.objects.all()
+    if f.specialty_id:
+        answers = answers.filter(question__specialty_id=f.specialty_id)
+    if f.reviewer_id:
+        reviewed = AuditEvent.objects.filter(action=START_REVIEW, actor_id=f.reviewer_id).values("answer_id")
+        answers = answers.filter(Q(reviewer_id=f.reviewer_id) | Q(pk__in=reviewed))
+    if f.model:
+        name, version = f.model
+        answers = answers.filter(
+            Exists(Revision.objects.filter(answer=OuterRef("pk"), model_name=name, model_version=version))
+        )
+    return answers
+
+
+def _in_range(queryset, f: ReportFilter, field: str = "created_at"):
+    if f.start is not None:
+        queryset = queryset.filter(**{f"{field}__gte": f.start})
+    if f.end is not None:
+        queryset = queryset.filter(**{f"{field}__lt": f.end})
+    return queryset
+
+
+def _events(f: ReportFilter, actions):
+    events = AuditEvent.objects.filter(action__in=actions).order_by()
+    if f.has_answer_filter():
+        events = events.filter(answer_id__in=filtered_answers(f).values("pk"))
+    return events
+
+
+def _range_q(f: ReportFilter) -> Q:
+    q = Q()
+    if f.start is not None:
+        q &= Q(created_at__gte=f.start)
+    if f.end is not None:
+        q &= Q(created_at__lt=f.end)
+    return q
+
+
+def _as_date(value) -> date | None:
+    """A week start as the database returned it (datetime, date or SQLite text)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def week_starts(f: ReportFilter, seen) -> list[date]:
+    """Every Monday from the range start (or first week seen) to its end, so empty weeks show as zero."""
+    seen = sorted(seen)
+    first = f.date_from or (seen[0] if seen else None)
+    last = f.date_to or (seen[-1] if seen else None)
+    if first is None or last is None:
+        return []
+    monday = first - timedelta(days=first.weekday())
+    weeks = []
+    while monday <= last:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks
+
+
+# -- percentiles on both databases ------------------------------------------------
+
+
+def percentile_cont(values, fraction: float) -> float | None:
+    """Continuous percentile, the definition PostgreSQL's percentile_cont uses."""
+    ordered = sorted(v for v in values if v is not None)
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class _SQLitePercentile:
+    def __init__(self):
+        self.values = []
+        self.fraction = 0.5
+
+    def step(self, value, fraction):
+        if value is not None:
+            self.values.append(value)
+            self.fraction = fraction
+
+    def finalize(self):
+        return percentile_cont(self.values, self.fraction)
+
+
+def _sqlite_functions() -> None:
+    connection.ensure_connection()
+    connection.connection.create_aggregate("percentile_cont", 2, _SQLitePercentile)
+
+
+def _pct(expression: str, fraction: float) -> str:
+    fraction = float(fraction)
+    if connection.vendor == "postgresql":
+        return f"percentile_cont({fraction}) WITHIN GROUP (ORDER BY {expression})"
+    return f"percentile_cont({expression}, {fraction})"
+
+
+def _seconds(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS double precision)"
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+def _fetch(sql: str, params) -> list[dict]:
+    if connection.vendor == "sqlite":
+        _sqlite_functions()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _transitions_cte(f: ReportFilter) -> tuple[str, list]:
+    """The state changes of the filtered answers, each with its neighbours and review cycle.
+
+    Columns of `c`: id, answer_id, action, actor_id, to_state, created_at,
+    revision_id, week, in_range (1 when the event falls in the date range),
+    prev_at / next_at (the answer's previous / next state change), cycle
+    (closing decisions before this event), cycle_start (first event of the
+    cycle) and round (submissions so far in the cycle).
+
+    Windows need the whole history of an answer, so the date range only
+    narrows which answers are read (those with a state change in the range).
+    """
+    events = _events(f, STATE_ACTIONS)
+    if f.start is not None or f.end is not None:
+        touched = _in_range(AuditEvent.objects.filter(action__in=STATE_ACTIONS), f).values("answer_id")
+        events = events.filter(answer_id__in=touched)
+    in_range = Value(1, output_field=IntegerField())
+    if f.start is not None or f.end is not None:
+        in_range = Case(When(_range_q(f), then=Value(1)), default=Value(0), output_field=IntegerField())
+    events = events.filter(answer_id__isnull=False).annotate(week=TruncWeek("created_at"), in_range=in_range)
+    inner_sql, inner_params = events.values(
+        "id", "answer_id", "action", "actor_id", "to_state", "created_at", "revision_id", "week", "in_range"
+    ).query.sql_with_params()
+    closing = ", ".join(["%s"] * len(CLOSING_ACTIONS))
+    sql = f"""
+        WITH e AS ({inner_sql}),
+        w AS (
+            SELECT e.*,
+                LAG(created_at) OVER (PARTITION BY answer_id ORDER BY id) AS prev_at,
+                LEAD(created_at) OVER (PARTITION BY answer_id ORDER BY id) AS next_at,
+                COALESCE(SUM(CASE WHEN action IN ({closing}) THEN 1 ELSE 0 END) OVER (
+                    PARTITION BY answer_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ), 0) AS cycle
+            FROM e
+        ),
+        c AS (
+            SELECT w.*,
+                MIN(created_at) OVER (PARTITION BY answer_id, cycle) AS cycle_start,
+                SUM(CASE WHEN action = %s THEN 1 ELSE 0 END) OVER (
+                    PARTITION BY answer_id, cycle ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+                ) AS round
+            FROM w
+        )
+    """
+    return sql, [*inner_params, *CLOSING_ACTIONS, SUBMIT]
+
+
+# -- Backlog --------------------------------------------------------------------
+
+SLA = {
+    Status.SUBMITTED: "REVIEW_SLA_SUBMITTED",
+    Status.UNDER_REVIEW: "REVIEW_SLA_UNDER_REVIEW",
+}
+
+
+def backlog(f: ReportFilter) -> list[dict]:
+    """Answers by state now: count, the oldest item's age, items past SLA, items past re-review.
+
+    The date range selects answers by when they entered their current state.
+    """
+    now = clock.now()
+    past_sla = Q()
+    for status, setting in SLA.items():
+        past_sla |= Q(status=status, status_changed_at__lt=now - getattr(settings, setting))
+    answers = _in_range(filtered_answers(f), f, "status_changed_at")
+    rows = answers.values("status").annotate(
+        count=Count("pk"),
+        oldest=Min("status_changed_at"),
+        past_sla=Count("pk", filter=past_sla),
+        past_review_due=Count("pk", filter=Q(status=Status.APPROVED, next_review_due__lt=clock.today())),
+    )
+    by_status = {row["status"]: row for row in rows.order_by()}
+    table = []
+    for status, label in Status.choices:
+        row = by_status.get(status, {})
+        oldest = row.get("oldest")
+        table.append(
+            {
+                "state": status,
+                "label": label,
+                "count": row.get("count", 0),
+                "oldest_age_seconds": (now - oldest).total_seconds() if oldest else None,
+                "past_sla": row.get("past_sla", 0) if status in SLA else None,
+                "past_review_due": row.get("past_review_due", 0) if status == Status.APPROVED else None,
+            }
+        )
+    return table
+
+
+# -- Throughput -----------------------------------------------------------------
+
+
+def throughput(f: ReportFilter) -> list[dict]:
+    """Submissions, approvals, changes requested, rejections and retractions per week."""
+    rows = (
+        _in_range(_events(f, list(THROUGHPUT_ACTIONS)), f)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week", "action")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[date, dict] = {}
+    for row in rows:
+        week = _as_date(row["week"])
+        counts.setdefault(week, {})[THROUGHPUT_ACTIONS[row["action"]]] = row["n"]
+    return [
+        {"week": week, **{name: counts.get(week, {}).get(name, 0) for name in THROUGHPUT_ACTIONS.values()}}
+        for week in week_starts(f, counts)
+    ]
+
+
+# -- Turnaround -----------------------------------------------------------------
+
+
+def turnaround(f: ReportFilter) -> dict:
+    """Submission to approval: overall and per week of approval (median, 90th percentile).
+
+    The clock starts at the first submission of the review cycle, so a round
+    of changes counts towards the time the approval took.
+    """
+    cte, params = _transitions_cte(f)
+    duration = _seconds("created_at", "cycle_start")
+    overall = _fetch(
+        f"""{cte}
+        SELECT COUNT(*) AS approvals, {_pct(duration, 0.5)} AS median, {_pct(duration, 0.9)} AS p90
+        FROM c WHERE action = %s AND in_range = 1""",
+        [*params, APPROVE],
+    )[0]
+    weekly = _fetch(
+        f"""{cte}
+        SELECT week, COUNT(*) AS approvals, {_pct(duration, 0.5)} AS median, {_pct(duration, 0.9)} AS p90
+        FROM c WHERE action = %s AND in_range = 1 GROUP BY week""",
+        [*params, APPROVE],
+    )
+    by_week = {_as_date(row["week"]): row for row in weekly}
+    return {
+        "approvals": overall["approvals"],
+        "median_seconds": overall["median"],
+        "p90_seconds": overall["p90"],
+        "weekly": [
+            {
+                "week": week,
+                "approvals": by_week.get(week, {}).get("approvals", 0),
+                "median_seconds": by_week.get(week, {}).get("median"),
+                "p90_seconds": by_week.get(week, {}).get("p90"),
+            }
+            for week in week_starts(f, by_week)
+        ],
+    }
+
+
+def time_in_state(f: ReportFilter) -> list[dict]:
+    """How long answers stay in each state: every finished stay that began in the range.
+
+    A round trip through changes requested gives the answer two stays in
+    "submitted" and two in "under review"; each counts.
+    """
+    cte, params = _transitions_cte(f)
+    duration = _seconds("next_at", "created_at")
+    rows = _fetch(
+        f"""{cte}
+        SELECT to_state, COUNT(*) AS stays, SUM({duration}) AS total,
+            {_pct(duration, 0.5)} AS median, {_pct(duration, 0.9)} AS p90
+        FROM c WHERE next_at IS NOT NULL AND in_range = 1 GROUP BY to_state""",
+        params,
+    )
+    by_state = {row["to_state"]: row for row in rows}
+    return [
+        {
+            "state": status,
+            "label": label,
+            "stays": by_state[status]["stays"],
+            "mean_seconds": by_state[status]["total"] / by_state[status]["stays"],
+            "median_seconds": by_state[status]["median"],
+            "p90_seconds": by_state[status]["p90"],
+        }
+        for status, label in Status.choices
+        if status in by_state
+    ]
+
+
+# -- Reviewers ------------------------------------------------------------------
+
+
+def reviewers(f: ReportFilter) -> list[dict]:
+    """Per board member: open assignments, decisions by kind, median review time, re-reviews."""
+    from django.contrib.auth import get_user_model
+
+    from editorial.roles import BOARD
+
+    board = get_user_model().objects.filter(groups__name=BOARD).order_by("username")
+    if f.reviewer_id:
+        board = board.filter(pk=f.reviewer_id)
+    board = list(board.values("pk", "username", "reviewer_profile__display_name"))
+    ids = [member["pk"] for member in board]
+
+    open_rows = (
+        filtered_answers(f)
+        .filter(reviewer_id__in=ids, status__in=[Status.SUBMITTED, Status.UNDER_REVIEW])
+        .values("reviewer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    open_by = {row["reviewer_id"]: row["n"] for row in open_rows}
+
+    decision_rows = (
+        _in_range(_events(f, list(REVIEWER_ACTIONS)), f)
+        .filter(actor_id__in=ids)
+        .values("actor_id", "action")
+        .annotate(n=Count("id"))
+    )
+    decisions: dict[int, dict] = {}
+    for row in decision_rows:
+        decisions.setdefault(row["actor_id"], {})[REVIEWER_ACTIONS[row["action"]]] = row["n"]
+
+    # Review time: from starting the review (the state change before a decision) to the decision.
+    cte, params = _transitions_cte(f)
+    duration = _seconds("created_at", "prev_at")
+    marks = ", ".join(["%s"] * len(DECISIONS))
+    time_rows = _fetch(
+        f"""{cte}
+        SELECT actor_id, COUNT(*) AS reviews, {_pct(duration, 0.5)} AS median
+        FROM c WHERE action IN ({marks}) AND in_range = 1 AND prev_at IS NOT NULL GROUP BY actor_id""",
+        [*params, *DECISIONS],
+    )
+    times = {row["actor_id"]: row for row in time_rows}
+
+    table = []
+    for member in board:
+        pk = member["pk"]
+        kinds = decisions.get(pk, {})
+        table.append(
+            {
+                "reviewer_id": pk,
+                "reviewer": member["reviewer_profile__display_name"] or member["username"],
+                "username": member["username"],
+                "open_assignments": open_by.get(pk, 0),
+                **{name: kinds.get(name, 0) for name in REVIEWER_ACTIONS.values() if name != "re_reviews"},
+                "median_review_seconds": times.get(pk, {}).get("median"),
+                "re_reviews": kinds.get("re_reviews", 0),
+            }
+        )
+    return table
+
+
+# -- Draft quality --------------------------------------------------------------
+
+
+def quality(f: ReportFilter) -> list[dict]:
+    """Per drafting model and version: first-pass approvals, rounds, citation verdict shares.
+
+    - First pass: decisions on the first submission of a review cycle; the
+      rate is the share of them that approved it.
+    - Rounds of changes before approval: change requests in the cycle an
+      approval closed, averaged over approvals of that model's revisions.
+    - Citation shares: of the citations given a verdict in the range, those
+      marked "could not verify" and "does not support the claim".
+    """
+    cte, params = _transitions_cte(f)
+    marks = ", ".join(["%s"] * len(DECISIONS))
+    model_q = ""
+    model_params: list = []
+    if f.model:
+        model_q = "AND r.model_name = %s AND r.model_version = %s"
+        model_params = list(f.model)
+    decision_rows = _fetch(
+        f"""{cte}
+        SELECT r.model_name, r.model_version,
+            SUM(CASE WHEN c.round = 1 THEN 1 ELSE 0 END) AS first_pass_decisions,
+            SUM(CASE WHEN c.round = 1 AND c.action = %s THEN 1 ELSE 0 END) AS first_pass_approvals,
+            SUM(CASE WHEN c.action = %s THEN 1 ELSE 0 END) AS approvals,
+            SUM(CASE WHEN c.action = %s THEN c.round - 1 ELSE 0 END) AS rounds_before_approval
+        FROM c JOIN answers_revision r ON r.id = c.revision_id
+        WHERE c.action IN ({marks}) AND c.in_range = 1 {model_q}
+        GROUP BY r.model_name, r.model_version""",
+        [*params, APPROVE, APPROVE, APPROVE, *DECISIONS, *model_params],
+    )
+
+    verdicts = CitationVerdict.objects.exclude(verdict="").order_by()
+    verdicts = _in_range(verdicts, f, "decided_at")
+    if f.has_answer_filter():
+        verdicts = verdicts.filter(answer_id__in=filtered_answers(f).values("pk"))
+    if f.model:
+        verdicts = verdicts.filter(
+            citation__revision__model_name=f.model[0], citation__revision__model_version=f.model[1]
+        )
+    verdict_rows = verdicts.values("citation__revision__model_name", "citation__revision__model_version").annotate(
+        checked=Count("pk"),
+        unverifiable=Count("pk", filter=Q(verdict=Verdict.UNVERIFIABLE)),
+        unsupported=Count("pk", filter=Q(verdict=Verdict.UNSUPPORTED)),
+    )
+
+    models: dict[tuple[str, str], dict] = {}
+
+    def slot(name, version):
+        return models.setdefault(
+            (name, version),
+            {
+                "model_name": name,
+                "model_version": version,
+                "model": model_label(name, version),
+                "first_pass_decisions": 0,
+                "first_pass_approvals": 0,
+                "approvals": 0,
+                "rounds_before_approval": 0,
+                "citations_checked": 0,
+                "unverifiable": 0,
+                "unsupported": 0,
+            },
+        )
+
+    for row in decision_rows:
+        target = slot(row["model_name"], row["model_version"])
+        for key in ("first_pass_decisions", "first_pass_approvals", "approvals", "rounds_before_approval"):
+            target[key] = int(row[key] or 0)
+    for row in verdict_rows:
+        target = slot(row["citation__revision__model_name"], row["citation__revision__model_version"])
+        target["citations_checked"] = row["checked"]
+        target["unverifiable"] = row["unverifiable"]
+        target["unsupported"] = row["unsupported"]
+
+    table = []
+    for key in sorted(models):
+        row = models[key]
+        row["first_pass_approval_rate"] = _share(row["first_pass_approvals"], row["first_pass_decisions"])
+        row["mean_rounds_before_approval"] = (
+            row["rounds_before_approval"] / row["approvals"] if row["approvals"] else None
+        )
+        row["unverifiable_share"] = _share(row["unverifiable"], row["citations_checked"])
+        row["unsupported_share"] = _share(row["unsupported"], row["citations_checked"])
+        table.append(row)
+    return table
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def top_reasons(f: ReportFilter, *, limit: int = 10) -> list[dict]:
+    """The most frequent reasons given for requesting changes and for rejecting."""
+    events = _in_range(_events(f, [REQUEST_CHANGES, REJECT]), f)
+    if f.model:
+        events = events.filter(revision__model_name=f.model[0], revision__model_version=f.model[1])
+    table = []
+    for action, label in ((REQUEST_CHANGES, "Changes requested"), (REJECT, "Rejected")):
+        rows = events.filter(action=action).values("reason").annotate(n=Count("id")).order_by("-n", "reason")[:limit]
+        table.extend({"decision": label, "reason": row["reason"], "count": row["n"]} for row in rows)
+    return table
+
+
+def drafting_models() -> list[tuple[str, str]]:
+    """The (name, version) pairs that drafted something, for the filter."""
+    rows = (
+        Revision.objects.exclude(model_name="")
+        .order_by("model_name", "model_version")
+        .values_list("model_name", "model_version")
+        .distinct()
+    )
+    return list(rows)

@@ -28,6 +28,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info
 
+# Report benchmark: needs DATABASE_URL (PostgreSQL) holding generate_report_data's history.
+bench: install
+	$(BIN)/python manage.py report_benchmark
+
 lint: install
 	$(BIN)/ruff check .
 

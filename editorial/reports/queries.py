@@ -10,13 +10,14 @@ such aggregate, `_sqlite_functions()` registers a small one with the same
 definition, so the same set-based SQL runs on both.
 """
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, Min, OuterRef, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -193,6 +194,24 @@ def _pct(expression: str, fraction: float) -> str:
     return f"percentile_cont({expression}, {fraction})"
 
 
+def _median_p90(expression: str) -> str:
+    """Median and 90th percentile as one column; `_pair()` reads it.
+
+    PostgreSQL computes both from one sort with the array form of percentile_cont.
+    """
+    if connection.vendor == "postgresql":
+        return f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {expression})"
+    return f"json_array({_pct(expression, 0.5)}, {_pct(expression, 0.9)})"
+
+
+def _pair(value) -> tuple[float | None, float | None]:
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        value = json.loads(value)
+    return value[0], value[1]
+
+
 def _seconds(later: str, earlier: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS double precision)"
@@ -200,12 +219,29 @@ def _seconds(later: str, earlier: str) -> str:
 
 
 def _fetch(sql: str, params) -> list[dict]:
+    """Run one report statement. On PostgreSQL it gets room to sort in memory and no JIT
+    (compiling costs more than it saves on these sub-second queries)."""
     if connection.vendor == "sqlite":
         _sqlite_functions()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _covers_all_history(f: ReportFilter) -> bool:
+    """Whether the date range holds every state change (then no answer needs leaving out)."""
+    if f.start is None and f.end is None:
+        return True
+    bounds = AuditEvent.objects.filter(action__in=STATE_ACTIONS).aggregate(
+        first=Min("created_at"), last=Max("created_at")
+    )
+    if bounds["first"] is None:
+        return True
+    return (f.start is None or f.start <= bounds["first"]) and (f.end is None or f.end > bounds["last"])
 
 
 def _transitions_cte(f: ReportFilter) -> tuple[str, list]:
@@ -213,46 +249,48 @@ def _transitions_cte(f: ReportFilter) -> tuple[str, list]:
 
     Columns of `c`: id, answer_id, action, actor_id, to_state, created_at,
     revision_id, week, in_range (1 when the event falls in the date range),
-    prev_at / next_at (the answer's previous / next state change), cycle
-    (closing decisions before this event), cycle_start (first event of the
-    cycle) and round (submissions so far in the cycle).
+    prev_at / next_at (the answer's previous / next state change),
+    cycle_start and cycle_revision_id (time and revision of the submission
+    that opened the review cycle).
 
-    Windows need the whole history of an answer, so the date range only
-    narrows which answers are read (those with a state change in the range).
+    A submission opens a cycle unless it answers a request for changes, so
+    one window pass over each answer's events, in id order, finds the cycle.
+    Windows need an answer's whole history, so the date range only narrows
+    which answers are read (those with a state change in the range).
     """
-    events = _events(f, STATE_ACTIONS)
-    if f.start is not None or f.end is not None:
+    events = _events(f, STATE_ACTIONS).filter(answer_id__isnull=False)
+    in_range = Value(1, output_field=IntegerField())
+    if not _covers_all_history(f):
         touched = _in_range(AuditEvent.objects.filter(action__in=STATE_ACTIONS), f).values("answer_id")
         events = events.filter(answer_id__in=touched)
-    in_range = Value(1, output_field=IntegerField())
-    if f.start is not None or f.end is not None:
         in_range = Case(When(_range_q(f), then=Value(1)), default=Value(0), output_field=IntegerField())
-    events = events.filter(answer_id__isnull=False).annotate(week=TruncWeek("created_at"), in_range=in_range)
+    events = events.annotate(week=TruncWeek("created_at"), in_range=in_range)
     inner_sql, inner_params = events.values(
-        "id", "answer_id", "action", "actor_id", "to_state", "created_at", "revision_id", "week", "in_range"
+        "id",
+        "answer_id",
+        "action",
+        "actor_id",
+        "from_state",
+        "to_state",
+        "created_at",
+        "revision_id",
+        "week",
+        "in_range",
     ).query.sql_with_params()
-    closing = ", ".join(["%s"] * len(CLOSING_ACTIONS))
+    opening = "action = %s AND from_state <> %s"
     sql = f"""
         WITH e AS ({inner_sql}),
-        w AS (
-            SELECT e.*,
-                LAG(created_at) OVER (PARTITION BY answer_id ORDER BY id) AS prev_at,
-                LEAD(created_at) OVER (PARTITION BY answer_id ORDER BY id) AS next_at,
-                COALESCE(SUM(CASE WHEN action IN ({closing}) THEN 1 ELSE 0 END) OVER (
-                    PARTITION BY answer_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                ), 0) AS cycle
-            FROM e
-        ),
         c AS (
-            SELECT w.*,
-                MIN(created_at) OVER (PARTITION BY answer_id, cycle) AS cycle_start,
-                SUM(CASE WHEN action = %s THEN 1 ELSE 0 END) OVER (
-                    PARTITION BY answer_id, cycle ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                ) AS round
-            FROM w
+            SELECT e.*,
+                LAG(created_at) OVER w AS prev_at,
+                LEAD(created_at) OVER w AS next_at,
+                MAX(CASE WHEN {opening} THEN created_at END) OVER w AS cycle_start,
+                MAX(CASE WHEN {opening} THEN revision_id END) OVER w AS cycle_revision_id
+            FROM e
+            WINDOW w AS (PARTITION BY answer_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         )
     """
-    return sql, [*inner_params, *CLOSING_ACTIONS, SUBMIT]
+    return sql, [*inner_params, SUBMIT, Status.CHANGES_REQUESTED, SUBMIT, Status.CHANGES_REQUESTED]
 
 
 # -- Backlog --------------------------------------------------------------------
@@ -321,41 +359,71 @@ def throughput(f: ReportFilter) -> list[dict]:
 # -- Turnaround -----------------------------------------------------------------
 
 
+def turnaround_figures(f: ReportFilter) -> dict:
+    """Submission to approval (overall and per week) and time in each state, in one statement.
+
+    The three aggregates share one pass over the state changes (the CTE is
+    read three times but computed once).
+    """
+    cte, params = _transitions_cte(f)
+    approval = _seconds("created_at", "cycle_start")
+    stay = _seconds("next_at", "created_at")
+    nothing = "CAST(NULL AS double precision)"
+    rows = _fetch(
+        f"""{cte}
+        SELECT 'all' AS kind, CAST(NULL AS text) AS grp, COUNT(*) AS n, {nothing} AS total,
+            {_median_p90(approval)} AS pcts
+        FROM c WHERE action = %s AND in_range = 1
+        UNION ALL
+        SELECT 'week', CAST(week AS text), COUNT(*), {nothing}, {_median_p90(approval)}
+        FROM c WHERE action = %s AND in_range = 1 GROUP BY week
+        UNION ALL
+        SELECT 'state', to_state, COUNT(*), SUM({stay}), {_median_p90(stay)}
+        FROM c WHERE next_at IS NOT NULL AND in_range = 1 GROUP BY to_state""",
+        [*params, APPROVE, APPROVE],
+    )
+    for row in rows:
+        row["median"], row["p90"] = _pair(row.pop("pcts"))
+    overall = next(row for row in rows if row["kind"] == "all")
+    by_week = {_as_date(row["grp"]): row for row in rows if row["kind"] == "week"}
+    by_state = {row["grp"]: row for row in rows if row["kind"] == "state"}
+    return {
+        "turnaround": {
+            "approvals": overall["n"],
+            "median_seconds": overall["median"],
+            "p90_seconds": overall["p90"],
+            "weekly": [
+                {
+                    "week": week,
+                    "approvals": by_week.get(week, {}).get("n", 0),
+                    "median_seconds": by_week.get(week, {}).get("median"),
+                    "p90_seconds": by_week.get(week, {}).get("p90"),
+                }
+                for week in week_starts(f, by_week)
+            ],
+        },
+        "time_in_state": [
+            {
+                "state": status,
+                "label": label,
+                "stays": by_state[status]["n"],
+                "mean_seconds": by_state[status]["total"] / by_state[status]["n"],
+                "median_seconds": by_state[status]["median"],
+                "p90_seconds": by_state[status]["p90"],
+            }
+            for status, label in Status.choices
+            if status in by_state
+        ],
+    }
+
+
 def turnaround(f: ReportFilter) -> dict:
     """Submission to approval: overall and per week of approval (median, 90th percentile).
 
-    The clock starts at the first submission of the review cycle, so a round
-    of changes counts towards the time the approval took.
+    The clock starts at the submission that opened the review cycle, so a
+    round of changes counts towards the time the approval took.
     """
-    cte, params = _transitions_cte(f)
-    duration = _seconds("created_at", "cycle_start")
-    overall = _fetch(
-        f"""{cte}
-        SELECT COUNT(*) AS approvals, {_pct(duration, 0.5)} AS median, {_pct(duration, 0.9)} AS p90
-        FROM c WHERE action = %s AND in_range = 1""",
-        [*params, APPROVE],
-    )[0]
-    weekly = _fetch(
-        f"""{cte}
-        SELECT week, COUNT(*) AS approvals, {_pct(duration, 0.5)} AS median, {_pct(duration, 0.9)} AS p90
-        FROM c WHERE action = %s AND in_range = 1 GROUP BY week""",
-        [*params, APPROVE],
-    )
-    by_week = {_as_date(row["week"]): row for row in weekly}
-    return {
-        "approvals": overall["approvals"],
-        "median_seconds": overall["median"],
-        "p90_seconds": overall["p90"],
-        "weekly": [
-            {
-                "week": week,
-                "approvals": by_week.get(week, {}).get("approvals", 0),
-                "median_seconds": by_week.get(week, {}).get("median"),
-                "p90_seconds": by_week.get(week, {}).get("p90"),
-            }
-            for week in week_starts(f, by_week)
-        ],
-    }
+    return turnaround_figures(f)["turnaround"]
 
 
 def time_in_state(f: ReportFilter) -> list[dict]:
@@ -364,28 +432,7 @@ def time_in_state(f: ReportFilter) -> list[dict]:
     A round trip through changes requested gives the answer two stays in
     "submitted" and two in "under review"; each counts.
     """
-    cte, params = _transitions_cte(f)
-    duration = _seconds("next_at", "created_at")
-    rows = _fetch(
-        f"""{cte}
-        SELECT to_state, COUNT(*) AS stays, SUM({duration}) AS total,
-            {_pct(duration, 0.5)} AS median, {_pct(duration, 0.9)} AS p90
-        FROM c WHERE next_at IS NOT NULL AND in_range = 1 GROUP BY to_state""",
-        params,
-    )
-    by_state = {row["to_state"]: row for row in rows}
-    return [
-        {
-            "state": status,
-            "label": label,
-            "stays": by_state[status]["stays"],
-            "mean_seconds": by_state[status]["total"] / by_state[status]["stays"],
-            "median_seconds": by_state[status]["median"],
-            "p90_seconds": by_state[status]["p90"],
-        }
-        for status, label in Status.choices
-        if status in by_state
-    ]
+    return turnaround_figures(f)["time_in_state"]
 
 
 # -- Reviewers ------------------------------------------------------------------
@@ -412,27 +459,30 @@ def reviewers(f: ReportFilter) -> list[dict]:
     )
     open_by = {row["reviewer_id"]: row["n"] for row in open_rows}
 
-    decision_rows = (
-        _in_range(_events(f, list(REVIEWER_ACTIONS)), f)
-        .filter(actor_id__in=ids)
-        .values("actor_id", "action")
-        .annotate(n=Count("id"))
-    )
-    decisions: dict[int, dict] = {}
-    for row in decision_rows:
-        decisions.setdefault(row["actor_id"], {})[REVIEWER_ACTIONS[row["action"]]] = row["n"]
-
-    # Review time: from starting the review (the state change before a decision) to the decision.
+    # Decisions by kind and review time (starting the review, the state change
+    # before a decision, to the decision) in one pass; re-reviews change no state.
     cte, params = _transitions_cte(f)
     duration = _seconds("created_at", "prev_at")
-    marks = ", ".join(["%s"] * len(DECISIONS))
-    time_rows = _fetch(
-        f"""{cte}
-        SELECT actor_id, COUNT(*) AS reviews, {_pct(duration, 0.5)} AS median
-        FROM c WHERE action IN ({marks}) AND in_range = 1 AND prev_at IS NOT NULL GROUP BY actor_id""",
-        [*params, *DECISIONS],
+    counted = [action for action in REVIEWER_ACTIONS if action != REAFFIRM]
+    sums = ", ".join(
+        f"SUM(CASE WHEN action = %s THEN 1 ELSE 0 END) AS {REVIEWER_ACTIONS[action]}" for action in counted
     )
-    times = {row["actor_id"]: row for row in time_rows}
+    decision_marks = ", ".join(["%s"] * len(DECISIONS))
+    rows = _fetch(
+        f"""{cte}
+        SELECT actor_id, {sums},
+            {_pct(f"CASE WHEN action IN ({decision_marks}) THEN {duration} END", 0.5)} AS median
+        FROM c WHERE action IN ({", ".join(["%s"] * len(counted))}) AND in_range = 1 GROUP BY actor_id""",
+        [*params, *counted, *DECISIONS, *counted],
+    )
+    decisions = {row["actor_id"]: row for row in rows}
+    re_reviews = dict(
+        _in_range(_events(f, [REAFFIRM]), f)
+        .filter(actor_id__in=ids)
+        .values("actor_id")
+        .annotate(n=Count("id"))
+        .values_list("actor_id", "n")
+    )
 
     table = []
     for member in board:
@@ -444,9 +494,9 @@ def reviewers(f: ReportFilter) -> list[dict]:
                 "reviewer": member["reviewer_profile__display_name"] or member["username"],
                 "username": member["username"],
                 "open_assignments": open_by.get(pk, 0),
-                **{name: kinds.get(name, 0) for name in REVIEWER_ACTIONS.values() if name != "re_reviews"},
-                "median_review_seconds": times.get(pk, {}).get("median"),
-                "re_reviews": kinds.get("re_reviews", 0),
+                **{name: int(kinds.get(name) or 0) for name in REVIEWER_ACTIONS.values() if name != "re_reviews"},
+                "median_review_seconds": kinds.get("median"),
+                "re_reviews": re_reviews.get(pk, 0),
             }
         )
     return table
@@ -458,10 +508,11 @@ def reviewers(f: ReportFilter) -> list[dict]:
 def quality(f: ReportFilter) -> list[dict]:
     """Per drafting model and version: first-pass approvals, rounds, citation verdict shares.
 
-    - First pass: decisions on the first submission of a review cycle; the
+    - First pass: decisions on the revision that opened a review cycle; the
       rate is the share of them that approved it.
-    - Rounds of changes before approval: change requests in the cycle an
-      approval closed, averaged over approvals of that model's revisions.
+    - Rounds of changes before approval: revisions submitted after the
+      opening one in the cycle an approval closed (one per request for
+      changes), averaged over approvals of that model's revisions.
     - Citation shares: of the citations given a verdict in the range, those
       marked "could not verify" and "does not support the claim".
     """
@@ -475,11 +526,14 @@ def quality(f: ReportFilter) -> list[dict]:
     decision_rows = _fetch(
         f"""{cte}
         SELECT r.model_name, r.model_version,
-            SUM(CASE WHEN c.round = 1 THEN 1 ELSE 0 END) AS first_pass_decisions,
-            SUM(CASE WHEN c.round = 1 AND c.action = %s THEN 1 ELSE 0 END) AS first_pass_approvals,
+            SUM(CASE WHEN c.revision_id = c.cycle_revision_id THEN 1 ELSE 0 END) AS first_pass_decisions,
+            SUM(CASE WHEN c.revision_id = c.cycle_revision_id AND c.action = %s THEN 1 ELSE 0 END)
+                AS first_pass_approvals,
             SUM(CASE WHEN c.action = %s THEN 1 ELSE 0 END) AS approvals,
-            SUM(CASE WHEN c.action = %s THEN c.round - 1 ELSE 0 END) AS rounds_before_approval
-        FROM c JOIN answers_revision r ON r.id = c.revision_id
+            SUM(CASE WHEN c.action = %s THEN r.number - r0.number ELSE 0 END) AS rounds_before_approval
+        FROM c
+        JOIN answers_revision r ON r.id = c.revision_id
+        JOIN answers_revision r0 ON r0.id = c.cycle_revision_id
         WHERE c.action IN ({marks}) AND c.in_range = 1 {model_q}
         GROUP BY r.model_name, r.model_version""",
         [*params, APPROVE, APPROVE, APPROVE, *DECISIONS, *model_params],

@@ -84,8 +84,8 @@ TABLES = {
                 Column("median_seconds", "Median (hours)", "hours"),
                 Column("p90_seconds", "90th percentile (hours)", "hours"),
             ),
-            queries.turnaround,
-            lambda data: [data],
+            queries.turnaround_figures,
+            lambda data: [data["turnaround"]],
         ),
         Table(
             "turnaround_weekly",
@@ -96,8 +96,8 @@ TABLES = {
                 Column("median_seconds", "Median (hours)", "hours"),
                 Column("p90_seconds", "90th percentile (hours)", "hours"),
             ),
-            queries.turnaround,
-            lambda data: data["weekly"],
+            queries.turnaround_figures,
+            lambda data: data["turnaround"]["weekly"],
         ),
         Table(
             "time_in_state",
@@ -109,7 +109,8 @@ TABLES = {
                 Column("median_seconds", "Median (hours)", "hours"),
                 Column("p90_seconds", "90th percentile (hours)", "hours"),
             ),
-            queries.time_in_state,
+            queries.turnaround_figures,
+            lambda data: data["time_in_state"],
         ),
         Table(
             "reviewers",

@@ -2,11 +2,14 @@
 
 import csv
 import io
+import time
 import zipfile
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
+from config.celery import app as celery_app
 from editorial.models import ExportStatus, ReportExport
 from editorial.reports.tasks import report_export_build
 from tests.editorial.reports.conftest import CHANGE_REASON
@@ -17,12 +20,23 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+@pytest.fixture
+def eager():
+    """Run queued tasks in the test's process (a real worker is tested below)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
 def _zip(response) -> dict[str, list[list[str]]]:
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     return {name: list(csv.reader(io.StringIO(archive.read(name).decode()))) for name in archive.namelist()}
 
 
-def test_editor_exports_every_answer_with_its_history(client, editor, history, django_capture_on_commit_callbacks):
+def test_editor_exports_every_answer_with_its_history(
+    client, editor, history, eager, django_capture_on_commit_callbacks
+):
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("editorial_reports:export_start"))
@@ -80,3 +94,22 @@ def test_running_the_task_twice_leaves_the_finished_export_alone(editor, history
 def test_export_start_needs_post(client, editor):
     client.force_login(editor)
     assert client.get(reverse("editorial_reports:export_start")).status_code == 405
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_builds_the_export_and_the_page_follows_it(client, editor, answer_in):
+    answer_in("approved")
+    client.force_login(editor)
+    with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        response = client.post(reverse("editorial_reports:export_start"))
+        export = ReportExport.objects.get()
+        deadline = time.monotonic() + 60
+        while export.status != ExportStatus.DONE and time.monotonic() < deadline:
+            time.sleep(0.2)
+            export.refresh_from_db()
+    assert export.status == ExportStatus.DONE
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="export-download"' in html
+    files = _zip(client.get(reverse("editorial_reports:export_download", args=[export.pk])))
+    assert len(files["answers.csv"]) == 2

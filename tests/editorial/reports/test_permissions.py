@@ -30,7 +30,7 @@ def test_drafting_system_is_refused(client, drafter, url):
 
 
 @pytest.mark.parametrize("user", ["editor", "superuser", "board_member"])
-def test_editors_and_staff_may_read_reports(client, request, user):
+def test_editors_and_staff_may_read_reports(db, client, request, user):
     client.force_login(request.getfixturevalue(user))
     assert client.get(URLS[1]).status_code == 200
 

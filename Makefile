@@ -37,3 +37,12 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output
+
+# --- Production (issue 8) ---
+.PHONY: bench-probes docs
+bench: bench-probes
+bench-probes: install   # p50/p99 of /healthz and /readyz through gunicorn
+	$(BIN)/python bench/probes.py
+
+docs: install           # redraw the state machine from the code
+	$(BIN)/python manage.py graph_transitions answers.Answer.status > docs/state-machine.dot

@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import envbool, envint, envlist, envstr
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -145,15 +146,62 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Vetted <vetted@localhost>")
 
-# --- Production hardening (the rest lands with the production issue) --------
+# --- Production: HTTPS, cookies, headers, logs, login protection -----------
+# `manage.py check --deploy` passes with VETTED_ENV=production (tests/config).
+# The Content-Security-Policy header comes with the reader site.
 if PRODUCTION:
+    # The TLS-terminating proxy in front says the request came over HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Scripts read the CSRF token from the page's form, never from the cookie.
+    CSRF_COOKIE_HTTPONLY = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Old keys still accepted for signatures while rotating SECRET_KEY.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
+# Proxies in front of the web process that append to X-Forwarded-For; the
+# client's address (for login lockouts) is read through exactly this many.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(STATIC_ROOT)))
+# Production serves what collectstatic gathered; development (and the tests)
+# serve from the apps' folders and need no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail a request (and /readyz) quickly when the database is unreachable.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 5))
+
+# Request ids first, so every later line of the request carries one; only the
+# health probes come before (no host check, no HTTPS redirect, no access line).
+MIDDLEWARE.insert(0, "config.request_id.RequestIdMiddleware")
+MIDDLEWARE.insert(0, "config.health.HealthProbeMiddleware")
+
+# --- Login protection (django-axes) -----------------------------------------
+# Failed logins are counted per username and per client address; at
+# AXES_FAILURE_LIMIT either is locked out for AXES_COOLOFF_TIME (the admin
+# lists attempts and lockouts; `manage.py axes_reset` lifts them).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AUTHENTICATION_BACKENDS = [
+    "config.auth.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.request_id.client_ip"
+AXES_VERBOSE = False
 
 # --- Vetted's own settings ---------------------------------------------------
 # How long an approval holds before the answer is due for re-review.
@@ -169,9 +217,10 @@ REVIEW_SLA_UNDER_REVIEW = timedelta(hours=envint("REVIEW_SLA_UNDER_REVIEW_HOURS"
 REVIEW_OVERDUE_GRACE = timedelta(days=envint("REVIEW_OVERDUE_GRACE_DAYS", 30))
 APPROVAL_ATTESTATION = "I have reviewed this answer and its citations for accuracy"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-}
+# --- Logs: one JSON object a line in production or with LOG_FORMAT=json ------
+LOG_FORMAT = envstr("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'")
+LOGGING = logging_config(json=LOG_FORMAT == "json", level=envstr("LOG_LEVEL", "INFO"))
+# Celery workers log through the same handler instead of their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

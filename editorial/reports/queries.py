@@ -248,7 +248,7 @@ def _transitions_cte(f: ReportFilter) -> tuple[str, list]:
     """The state changes of the filtered answers, each with its neighbours and review cycle.
 
     Columns of `c`: id, answer_id, action, actor_id, to_state, created_at,
-    revision_id, week, in_range (1 when the event falls in the date range),
+    revision_id, in_range (1 when the event falls in the date range),
     prev_at / next_at (the answer's previous / next state change),
     cycle_start and cycle_revision_id (time and revision of the submission
     that opened the review cycle).
@@ -264,7 +264,7 @@ def _transitions_cte(f: ReportFilter) -> tuple[str, list]:
         touched = _in_range(AuditEvent.objects.filter(action__in=STATE_ACTIONS), f).values("answer_id")
         events = events.filter(answer_id__in=touched)
         in_range = Case(When(_range_q(f), then=Value(1)), default=Value(0), output_field=IntegerField())
-    events = events.annotate(week=TruncWeek("created_at"), in_range=in_range)
+    events = events.annotate(in_range=in_range)
     inner_sql, inner_params = events.values(
         "id",
         "answer_id",
@@ -274,7 +274,6 @@ def _transitions_cte(f: ReportFilter) -> tuple[str, list]:
         "to_state",
         "created_at",
         "revision_id",
-        "week",
         "in_range",
     ).query.sql_with_params()
     opening = "action = %s AND from_state <> %s"
@@ -369,18 +368,22 @@ def turnaround_figures(f: ReportFilter) -> dict:
     approval = _seconds("created_at", "cycle_start")
     stay = _seconds("next_at", "created_at")
     nothing = "CAST(NULL AS double precision)"
+    # The week of approval, computed for approvals only (not for every state change).
+    week, week_params = connection.ops.datetime_trunc_sql(
+        "week", "created_at", (), timezone.get_current_timezone_name()
+    )
     rows = _fetch(
         f"""{cte}
         SELECT 'all' AS kind, CAST(NULL AS text) AS grp, COUNT(*) AS n, {nothing} AS total,
             {_median_p90(approval)} AS pcts
         FROM c WHERE action = %s AND in_range = 1
         UNION ALL
-        SELECT 'week', CAST(week AS text), COUNT(*), {nothing}, {_median_p90(approval)}
-        FROM c WHERE action = %s AND in_range = 1 GROUP BY week
+        SELECT 'week', CAST({week} AS text), COUNT(*), {nothing}, {_median_p90(approval)}
+        FROM c WHERE action = %s AND in_range = 1 GROUP BY 2
         UNION ALL
         SELECT 'state', to_state, COUNT(*), SUM({stay}), {_median_p90(stay)}
         FROM c WHERE next_at IS NOT NULL AND in_range = 1 GROUP BY to_state""",
-        [*params, APPROVE, APPROVE],
+        [*params, APPROVE, *week_params, APPROVE],
     )
     for row in rows:
         row["median"], row["p90"] = _pair(row.pop("pcts"))

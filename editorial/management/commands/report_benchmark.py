@@ -47,7 +47,7 @@ class Command(BaseCommand):
             "date_from": (first.date() if first else today - timedelta(days=730)).isoformat(),
             "date_to": today.isoformat(),
         }
-        ranges = [("last 12 weeks", {}), ("all history", everything)]
+        ranges = [("default (12 weeks; backlog: all)", {}), ("all history", everything)]
         if specialty is not None:
             ranges.append((f"all, {specialty.slug}", {**everything, "specialty": specialty.slug}))
 

@@ -106,6 +106,9 @@ def test_time_based_figures_have_an_svg_chart_with_a_text_alternative(staff_clie
     assert 'role="img"' in html and 'aria-describedby="table-throughput"' in html
     assert "<desc" in html and "Submissions: lowest 0 answers, highest 6 answers" in html
     assert "<script" not in html
+    # No inline style or script: the pages work under a strict Content-Security-Policy.
+    assert "<style" not in html and " style=" not in html
+    assert "editorial/reports/reports.css" in html
 
 
 def test_a_bad_filter_is_a_400_naming_the_field(staff_client, history):

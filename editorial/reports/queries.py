@@ -17,8 +17,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Value, When
-from django.db.models.functions import TruncWeek
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber, TruncWeek
 from django.utils import timezone
 
 from answers import clock
@@ -602,15 +602,34 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def top_reasons(f: ReportFilter, *, limit: int = 10) -> list[dict]:
-    """The most frequent reasons given for requesting changes and for rejecting."""
+def top_reasons(f: ReportFilter, *, limit: int = 5) -> list[dict]:
+    """The most frequent reasons for requesting changes and for rejecting, per drafting model.
+
+    One grouped query; a window ranks the reasons within each model and
+    decision, and only the top `limit` of each are kept.
+    """
     events = _in_range(_events(f, [REQUEST_CHANGES, REJECT]), f)
     if f.model:
         events = events.filter(revision__model_name=f.model[0], revision__model_version=f.model[1])
-    table = []
-    for action, label in ((REQUEST_CHANGES, "Changes requested"), (REJECT, "Rejected")):
-        rows = events.filter(action=action).values("reason").annotate(n=Count("id")).order_by("-n", "reason")[:limit]
-        table.extend({"decision": label, "reason": row["reason"], "count": row["n"]} for row in rows)
+    group = [F("revision__model_name"), F("revision__model_version"), F("action")]
+    rows = (
+        events.values("revision__model_name", "revision__model_version", "action", "reason")
+        .annotate(n=Count("id"))
+        .annotate(rank=Window(RowNumber(), partition_by=group, order_by=[F("n").desc(), F("reason").asc()]))
+        .filter(rank__lte=limit)
+    )
+    labels = {REQUEST_CHANGES: "Changes requested", REJECT: "Rejected"}
+    table = [
+        {
+            "model": model_label(row["revision__model_name"] or "", row["revision__model_version"] or ""),
+            "decision": labels[row["action"]],
+            "reason": row["reason"],
+            "count": row["n"],
+            "rank": row["rank"],
+        }
+        for row in rows
+    ]
+    table.sort(key=lambda row: (row["model"], row["decision"], row["rank"]))
     return table
 
 

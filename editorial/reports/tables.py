@@ -144,8 +144,9 @@ TABLES = {
         ),
         Table(
             "reasons",
-            "Most frequent reasons for changes and rejection",
+            "Most frequent reasons for changes and rejection, per model",
             (
+                Column("model", "Drafting model", "text"),
                 Column("decision", "Decision", "text"),
                 Column("reason", "Reason", "text"),
                 Column("count", "Times given"),

@@ -52,8 +52,8 @@ def test_csv_prints_every_table_with_formulas_neutralised(history):
         ["Approvals", "Median (hours)", "90th percentile (hours)"],
         ["3", "11.0", "18.2"],
     ]
-    assert ["Changes requested", "'" + CHANGE_REASON, "1"] in blocks[
-        "# Most frequent reasons for changes and rejection (reasons)"
+    assert ["medrafter 1.0", "Changes requested", "'" + CHANGE_REASON, "1"] in blocks[
+        "# Most frequent reasons for changes and rejection, per model (reasons)"
     ]
 
 

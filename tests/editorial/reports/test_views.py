@@ -77,7 +77,7 @@ def test_quality_csv_matches_verdict_shares_per_model(staff_client, history):
 
 def test_csv_neutralises_a_reason_that_starts_like_a_formula(staff_client, history):
     rows = _csv(_export(staff_client, "quality", "reasons"))
-    assert ["Changes requested", "'" + CHANGE_REASON, "1"] in rows
+    assert ["medrafter 1.0", "Changes requested", "'" + CHANGE_REASON, "1"] in rows
 
 
 def test_csv_export_keeps_the_page_filters(staff_client, history):

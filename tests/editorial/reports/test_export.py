@@ -97,7 +97,7 @@ def test_export_start_needs_post(client, editor):
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_builds_the_export_and_the_page_follows_it(client, editor, answer_in):
     answer_in("approved")
     client.force_login(editor)

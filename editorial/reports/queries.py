@@ -10,6 +10,7 @@ such aggregate, `_sqlite_functions()` registers a small one with the same
 definition, so the same set-based SQL runs on both.
 """
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -218,15 +219,30 @@ def _seconds(later: str, earlier: str) -> str:
     return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
 
 
+def analytic(figure):
+    """Run a figure's queries in one transaction with room to sort and hash in memory.
+
+    PostgreSQL's default work_mem (4 MB) sends these aggregates over a
+    million-row trail to disk; JIT compiling costs more than it saves on
+    sub-second queries. Both settings last only for the transaction.
+    """
+
+    @functools.wraps(figure)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
+                    cursor.execute("SET LOCAL jit = off")
+            return figure(*args, **kwargs)
+
+    return wrapper
+
+
 def _fetch(sql: str, params) -> list[dict]:
-    """Run one report statement. On PostgreSQL it gets room to sort in memory and no JIT
-    (compiling costs more than it saves on these sub-second queries)."""
     if connection.vendor == "sqlite":
         _sqlite_functions()
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -244,7 +260,7 @@ def _covers_all_history(f: ReportFilter) -> bool:
     return (f.start is None or f.start <= bounds["first"]) and (f.end is None or f.end > bounds["last"])
 
 
-def _transitions_cte(f: ReportFilter) -> tuple[str, list]:
+def _transitions_cte(f: ReportFilter, actions=STATE_ACTIONS) -> tuple[str, list]:
     """The state changes of the filtered answers, each with its neighbours and review cycle.
 
     Columns of `c`: id, answer_id, action, actor_id, to_state, created_at,
@@ -257,8 +273,10 @@ def _transitions_cte(f: ReportFilter) -> tuple[str, list]:
     one window pass over each answer's events, in id order, finds the cycle.
     Windows need an answer's whole history, so the date range only narrows
     which answers are read (those with a state change in the range).
+    `actions` reads only the kinds of event a figure needs: prev_at and
+    next_at then mean the previous / next event among those.
     """
-    events = _events(f, STATE_ACTIONS).filter(answer_id__isnull=False)
+    events = _events(f, actions).filter(answer_id__isnull=False)
     in_range = Value(1, output_field=IntegerField())
     if not _covers_all_history(f):
         touched = _in_range(AuditEvent.objects.filter(action__in=STATE_ACTIONS), f).values("answer_id")
@@ -300,6 +318,7 @@ SLA = {
 }
 
 
+@analytic
 def backlog(f: ReportFilter) -> list[dict]:
     """Answers by state now: count, the oldest item's age, items past SLA, items past re-review.
 
@@ -337,6 +356,7 @@ def backlog(f: ReportFilter) -> list[dict]:
 # -- Throughput -----------------------------------------------------------------
 
 
+@analytic
 def throughput(f: ReportFilter) -> list[dict]:
     """Submissions, approvals, changes requested, rejections and retractions per week."""
     rows = (
@@ -358,32 +378,34 @@ def throughput(f: ReportFilter) -> list[dict]:
 # -- Turnaround -----------------------------------------------------------------
 
 
+@analytic
 def turnaround_figures(f: ReportFilter) -> dict:
-    """Submission to approval (overall and per week) and time in each state, in one statement.
+    """Submission to approval (overall and per week) and time in each state: two statements.
 
-    The three aggregates share one pass over the state changes (the CTE is
-    read three times but computed once).
+    Turnaround reads only submissions and approvals (enough to find where
+    each cycle opened); time in state reads every state change.
     """
-    cte, params = _transitions_cte(f)
+    cte, params = _transitions_cte(f, (SUBMIT, APPROVE))
     approval = _seconds("created_at", "cycle_start")
-    stay = _seconds("next_at", "created_at")
-    nothing = "CAST(NULL AS double precision)"
     # The week of approval, computed for approvals only (not for every state change).
     week, week_params = connection.ops.datetime_trunc_sql(
         "week", "created_at", (), timezone.get_current_timezone_name()
     )
     rows = _fetch(
+        f"""{cte},
+        a AS (SELECT created_at, {approval} AS took FROM c WHERE action = %s AND in_range = 1)
+        SELECT 'all' AS kind, CAST(NULL AS text) AS grp, COUNT(*) AS n, {_median_p90("took")} AS pcts FROM a
+        UNION ALL
+        SELECT 'week', CAST({week} AS text), COUNT(*), {_median_p90("took")} FROM a GROUP BY 2""",
+        [*params, APPROVE, *week_params],
+    )
+    cte, params = _transitions_cte(f)
+    stay = _seconds("next_at", "created_at")
+    rows += _fetch(
         f"""{cte}
-        SELECT 'all' AS kind, CAST(NULL AS text) AS grp, COUNT(*) AS n, {nothing} AS total,
-            {_median_p90(approval)} AS pcts
-        FROM c WHERE action = %s AND in_range = 1
-        UNION ALL
-        SELECT 'week', CAST({week} AS text), COUNT(*), {nothing}, {_median_p90(approval)}
-        FROM c WHERE action = %s AND in_range = 1 GROUP BY 2
-        UNION ALL
-        SELECT 'state', to_state, COUNT(*), SUM({stay}), {_median_p90(stay)}
+        SELECT 'state' AS kind, to_state AS grp, COUNT(*) AS n, SUM({stay}) AS total, {_median_p90(stay)} AS pcts
         FROM c WHERE next_at IS NOT NULL AND in_range = 1 GROUP BY to_state""",
-        [*params, APPROVE, *week_params, APPROVE],
+        params,
     )
     for row in rows:
         row["median"], row["p90"] = _pair(row.pop("pcts"))
@@ -441,6 +463,7 @@ def time_in_state(f: ReportFilter) -> list[dict]:
 # -- Reviewers ------------------------------------------------------------------
 
 
+@analytic
 def reviewers(f: ReportFilter) -> list[dict]:
     """Per board member: open assignments, decisions by kind, median review time, re-reviews."""
     from django.contrib.auth import get_user_model
@@ -462,9 +485,9 @@ def reviewers(f: ReportFilter) -> list[dict]:
     )
     open_by = {row["reviewer_id"]: row["n"] for row in open_rows}
 
-    # Decisions by kind and review time (starting the review, the state change
-    # before a decision, to the decision) in one pass; re-reviews change no state.
-    cte, params = _transitions_cte(f)
+    # Decisions by kind and review time (starting the review, the event before
+    # a decision, to the decision) in one pass; re-reviews change no state.
+    cte, params = _transitions_cte(f, (START_REVIEW, APPROVE, REQUEST_CHANGES, REJECT, RETRACT))
     duration = _seconds("created_at", "prev_at")
     counted = [action for action in REVIEWER_ACTIONS if action != REAFFIRM]
     sums = ", ".join(
@@ -508,6 +531,7 @@ def reviewers(f: ReportFilter) -> list[dict]:
 # -- Draft quality --------------------------------------------------------------
 
 
+@analytic
 def quality(f: ReportFilter) -> list[dict]:
     """Per drafting model and version: first-pass approvals, rounds, citation verdict shares.
 
@@ -519,7 +543,7 @@ def quality(f: ReportFilter) -> list[dict]:
     - Citation shares: of the citations given a verdict in the range, those
       marked "could not verify" and "does not support the claim".
     """
-    cte, params = _transitions_cte(f)
+    cte, params = _transitions_cte(f, (SUBMIT, *DECISIONS))
     marks = ", ".join(["%s"] * len(DECISIONS))
     model_q = ""
     model_params: list = []
@@ -602,6 +626,7 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+@analytic
 def top_reasons(f: ReportFilter, *, limit: int = 5) -> list[dict]:
     """The most frequent reasons for requesting changes and for rejecting, per drafting model.
 

@@ -28,8 +28,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info
 
-# Report benchmark: needs DATABASE_URL (PostgreSQL) holding generate_report_data's history.
-bench: install
+# Report pages: render time and query count (DATABASE_URL=postgres://... after generate_report_data).
+.PHONY: bench-reports
+bench: bench-reports
+bench-reports: install
 	$(BIN)/python manage.py report_benchmark
 
 lint: install

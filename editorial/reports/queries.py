@@ -3,21 +3,14 @@
 Every figure is one aggregate query (or one windowed query) whatever the size
 of the trail: Python only reshapes the few result rows. Durations come back in
 seconds.
-
-Percentiles are continuous (linear interpolation, like PostgreSQL's
-`percentile_cont`). PostgreSQL computes them itself; on SQLite, which has no
-such aggregate, `_sqlite_functions()` registers a small one with the same
-definition, so the same set-based SQL runs on both.
+Percentiles and the SQL the two databases differ on live in `sql.py`.
 """
 
-import functools
-import json
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber, TruncWeek
 from django.utils import timezone
@@ -25,6 +18,7 @@ from django.utils import timezone
 from answers import clock
 from answers.models import Answer, Revision, Status
 from editorial.models import AuditEvent, CitationVerdict, Verdict
+from editorial.reports import sql
 
 SUBMIT = "vetted.answer.submit"
 START_REVIEW = "vetted.answer.start_review"
@@ -36,8 +30,6 @@ REAFFIRM = "vetted.answer.reaffirm"
 
 # Actions that move an answer from one state to another, in the order people read them.
 STATE_ACTIONS = (SUBMIT, START_REVIEW, APPROVE, REQUEST_CHANGES, REJECT, RETRACT)
-# Actions that end a review cycle: the next submission opens a new one.
-CLOSING_ACTIONS = (APPROVE, REJECT, RETRACT)
 # A board member's decision on the revision under review.
 DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT)
 THROUGHPUT_ACTIONS = {
@@ -156,98 +148,6 @@ def week_starts(f: ReportFilter, seen) -> list[date]:
     return weeks
 
 
-# -- percentiles on both databases ------------------------------------------------
-
-
-def percentile_cont(values, fraction: float) -> float | None:
-    """Continuous percentile, the definition PostgreSQL's percentile_cont uses."""
-    ordered = sorted(v for v in values if v is not None)
-    if not ordered:
-        return None
-    position = fraction * (len(ordered) - 1)
-    low, high = math.floor(position), math.ceil(position)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-class _SQLitePercentile:
-    def __init__(self):
-        self.values = []
-        self.fraction = 0.5
-
-    def step(self, value, fraction):
-        if value is not None:
-            self.values.append(value)
-            self.fraction = fraction
-
-    def finalize(self):
-        return percentile_cont(self.values, self.fraction)
-
-
-def _sqlite_functions() -> None:
-    connection.ensure_connection()
-    connection.connection.create_aggregate("percentile_cont", 2, _SQLitePercentile)
-
-
-def _pct(expression: str, fraction: float) -> str:
-    fraction = float(fraction)
-    if connection.vendor == "postgresql":
-        return f"percentile_cont({fraction}) WITHIN GROUP (ORDER BY {expression})"
-    return f"percentile_cont({expression}, {fraction})"
-
-
-def _median_p90(expression: str) -> str:
-    """Median and 90th percentile as one column; `_pair()` reads it.
-
-    PostgreSQL computes both from one sort with the array form of percentile_cont.
-    """
-    if connection.vendor == "postgresql":
-        return f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {expression})"
-    return f"json_array({_pct(expression, 0.5)}, {_pct(expression, 0.9)})"
-
-
-def _pair(value) -> tuple[float | None, float | None]:
-    if value is None:
-        return None, None
-    if isinstance(value, str):
-        value = json.loads(value)
-    return value[0], value[1]
-
-
-def _seconds(later: str, earlier: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS double precision)"
-    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
-
-
-def analytic(figure):
-    """Run a figure's queries in one transaction with room to sort and hash in memory.
-
-    PostgreSQL's default work_mem (4 MB) sends these aggregates over a
-    million-row trail to disk; JIT compiling costs more than it saves on
-    sub-second queries. Both settings last only for the transaction.
-    """
-
-    @functools.wraps(figure)
-    def wrapper(*args, **kwargs):
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL work_mem = '64MB'")
-                    cursor.execute("SET LOCAL jit = off")
-            return figure(*args, **kwargs)
-
-    return wrapper
-
-
-def _fetch(sql: str, params) -> list[dict]:
-    if connection.vendor == "sqlite":
-        _sqlite_functions()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _covers_all_history(f: ReportFilter) -> bool:
     """Whether the date range holds every state change (then no answer needs leaving out)."""
     if f.start is None and f.end is None:
@@ -318,7 +218,7 @@ SLA = {
 }
 
 
-@analytic
+@sql.analytic
 def backlog(f: ReportFilter) -> list[dict]:
     """Answers by state now: count, the oldest item's age, items past SLA, items past re-review.
 
@@ -356,7 +256,7 @@ def backlog(f: ReportFilter) -> list[dict]:
 # -- Throughput -----------------------------------------------------------------
 
 
-@analytic
+@sql.analytic
 def throughput(f: ReportFilter) -> list[dict]:
     """Submissions, approvals, changes requested, rejections and retractions per week."""
     rows = (
@@ -378,7 +278,7 @@ def throughput(f: ReportFilter) -> list[dict]:
 # -- Turnaround -----------------------------------------------------------------
 
 
-@analytic
+@sql.analytic
 def turnaround_figures(f: ReportFilter) -> dict:
     """Submission to approval (overall and per week) and time in each state: two statements.
 
@@ -386,29 +286,29 @@ def turnaround_figures(f: ReportFilter) -> dict:
     each cycle opened); time in state reads every state change.
     """
     cte, params = _transitions_cte(f, (SUBMIT, APPROVE))
-    approval = _seconds("created_at", "cycle_start")
+    approval = sql.seconds("created_at", "cycle_start")
     # The week of approval, computed for approvals only (not for every state change).
     week, week_params = connection.ops.datetime_trunc_sql(
         "week", "created_at", (), timezone.get_current_timezone_name()
     )
-    rows = _fetch(
+    rows = sql.fetch(
         f"""{cte},
         a AS (SELECT created_at, {approval} AS took FROM c WHERE action = %s AND in_range = 1)
-        SELECT 'all' AS kind, CAST(NULL AS text) AS grp, COUNT(*) AS n, {_median_p90("took")} AS pcts FROM a
+        SELECT 'all' AS kind, CAST(NULL AS text) AS grp, COUNT(*) AS n, {sql.median_p90("took")} AS pcts FROM a
         UNION ALL
-        SELECT 'week', CAST({week} AS text), COUNT(*), {_median_p90("took")} FROM a GROUP BY 2""",
+        SELECT 'week', CAST({week} AS text), COUNT(*), {sql.median_p90("took")} FROM a GROUP BY 2""",
         [*params, APPROVE, *week_params],
     )
     cte, params = _transitions_cte(f)
-    stay = _seconds("next_at", "created_at")
-    rows += _fetch(
+    stay = sql.seconds("next_at", "created_at")
+    rows += sql.fetch(
         f"""{cte}
-        SELECT 'state' AS kind, to_state AS grp, COUNT(*) AS n, SUM({stay}) AS total, {_median_p90(stay)} AS pcts
+        SELECT 'state' AS kind, to_state AS grp, COUNT(*) AS n, SUM({stay}) AS total, {sql.median_p90(stay)} AS pcts
         FROM c WHERE next_at IS NOT NULL AND in_range = 1 GROUP BY to_state""",
         params,
     )
     for row in rows:
-        row["median"], row["p90"] = _pair(row.pop("pcts"))
+        row["median"], row["p90"] = sql.pair(row.pop("pcts"))
     overall = next(row for row in rows if row["kind"] == "all")
     by_week = {_as_date(row["grp"]): row for row in rows if row["kind"] == "week"}
     by_state = {row["grp"]: row for row in rows if row["kind"] == "state"}
@@ -463,7 +363,7 @@ def time_in_state(f: ReportFilter) -> list[dict]:
 # -- Reviewers ------------------------------------------------------------------
 
 
-@analytic
+@sql.analytic
 def reviewers(f: ReportFilter) -> list[dict]:
     """Per board member: open assignments, decisions by kind, median review time, re-reviews."""
     from django.contrib.auth import get_user_model
@@ -488,16 +388,16 @@ def reviewers(f: ReportFilter) -> list[dict]:
     # Decisions by kind and review time (starting the review, the event before
     # a decision, to the decision) in one pass; re-reviews change no state.
     cte, params = _transitions_cte(f, (START_REVIEW, APPROVE, REQUEST_CHANGES, REJECT, RETRACT))
-    duration = _seconds("created_at", "prev_at")
+    duration = sql.seconds("created_at", "prev_at")
     counted = [action for action in REVIEWER_ACTIONS if action != REAFFIRM]
     sums = ", ".join(
         f"SUM(CASE WHEN action = %s THEN 1 ELSE 0 END) AS {REVIEWER_ACTIONS[action]}" for action in counted
     )
     decision_marks = ", ".join(["%s"] * len(DECISIONS))
-    rows = _fetch(
+    rows = sql.fetch(
         f"""{cte}
         SELECT actor_id, {sums},
-            {_pct(f"CASE WHEN action IN ({decision_marks}) THEN {duration} END", 0.5)} AS median
+            {sql.pct(f"CASE WHEN action IN ({decision_marks}) THEN {duration} END", 0.5)} AS median
         FROM c WHERE action IN ({", ".join(["%s"] * len(counted))}) AND in_range = 1 GROUP BY actor_id""",
         [*params, *counted, *DECISIONS, *counted],
     )
@@ -531,7 +431,7 @@ def reviewers(f: ReportFilter) -> list[dict]:
 # -- Draft quality --------------------------------------------------------------
 
 
-@analytic
+@sql.analytic
 def quality(f: ReportFilter) -> list[dict]:
     """Per drafting model and version: first-pass approvals, rounds, citation verdict shares.
 
@@ -550,7 +450,7 @@ def quality(f: ReportFilter) -> list[dict]:
     if f.model:
         model_q = "AND r.model_name = %s AND r.model_version = %s"
         model_params = list(f.model)
-    decision_rows = _fetch(
+    decision_rows = sql.fetch(
         f"""{cte}
         SELECT r.model_name, r.model_version,
             SUM(CASE WHEN c.revision_id = c.cycle_revision_id THEN 1 ELSE 0 END) AS first_pass_decisions,
@@ -626,7 +526,7 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-@analytic
+@sql.analytic
 def top_reasons(f: ReportFilter, *, limit: int = 5) -> list[dict]:
     """The most frequent reasons for requesting changes and for rejecting, per drafting model.
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import envbool, envint, envlist, envstr
@@ -224,3 +225,75 @@ if LOG_FORMAT not in {"json", "text"}:
 LOGGING = logging_config(json=LOG_FORMAT == "json", level=envstr("LOG_LEVEL", "INFO"))
 # Celery workers log through the same handler instead of their own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# --- Notifications, reminders and re-review (Celery) ---------------------------
+# The broker may be down when a transition commits: the notification waits in
+# the outbox table and `relay_outbox` sends it later, so publishing gives up
+# quickly instead of holding the web request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 4)
+# How often an idle worker looks for unacknowledged messages past the
+# visibility timeout (kombu's defaults: every 10 s, scanning every 10th time).
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = envint("CELERY_UNACKED_RESTORE_INTERVAL", 10)
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = envint("CELERY_UNACKED_RESTORE_THROTTLE", 10)
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "editorial.tasks.relay_outbox", "schedule": timedelta(minutes=1)},
+    "sweep-reminders": {"task": "editorial.tasks.sweep_reminders", "schedule": timedelta(minutes=15)},
+    "sweep-rereview": {
+        "task": "editorial.tasks.sweep_rereview",
+        "schedule": crontab(hour=envint("REREVIEW_SWEEP_HOUR", 5), minute=0),
+    },
+    "editors-digest": {
+        "task": "editorial.tasks.send_editors_digest",
+        "schedule": crontab(day_of_week="mon", hour=envint("DIGEST_HOUR", 7), minute=0),
+    },
+}
+# Base of the links in e-mails.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# An outbox row never handed to the broker is relayed after this long...
+OUTBOX_RELAY_AFTER = timedelta(seconds=envint("OUTBOX_RELAY_AFTER_SECONDS", 30))
+# ...and one handed over but still not delivered is handed over again.
+OUTBOX_REQUEUE_AFTER = timedelta(seconds=envint("OUTBOX_REQUEUE_AFTER_SECONDS", 2 * 3600))
+# A worker claims one e-mail for this long; a dead worker's claim expires.
+NOTIFICATION_SEND_LEASE = timedelta(seconds=envint("NOTIFICATION_SEND_LEASE_SECONDS", 300))
+# Answers flagged for re-review per transaction.
+REREVIEW_BATCH_SIZE = envint("REREVIEW_BATCH_SIZE", 5000)
+
+# --- Reader site (answers/) ---------------------------------------------------
+# Content-Security-Policy (django-csp): everything from our own origin, no
+# inline script anywhere, no third-party host. JSON-LD blocks are data, not
+# script, so the policy does not need to allow them.
+# django-axes asks to stay last in the chain.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The shared cache (rendered answer pages, follow-up rate limits): Redis when
+# REDIS_URL is set, so every web process sees the same counters.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "vetted"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted"}
+    )
+}
+# Rendered answer pages are keyed on answer, shown revision, audience and the
+# review dates, so a new approval never serves stale HTML; the timeout only
+# bounds how long a renamed board member's old name may linger.
+ANSWER_PAGE_CACHE_SECONDS = envint("ANSWER_PAGE_CACHE_SECONDS", 3600)
+# Readers' follow-up questions: at most this many per client per window.
+FOLLOW_UP_RATE_LIMIT = envint("FOLLOW_UP_RATE_LIMIT", 5)
+FOLLOW_UP_RATE_WINDOW = timedelta(seconds=envint("FOLLOW_UP_RATE_WINDOW_SECONDS", 3600))
+# Where readers report an error in an answer (shown on the editorial policy).
+EDITORIAL_CONTACT_EMAIL = envstr("EDITORIAL_CONTACT_EMAIL", "editors@vetted.invalid")

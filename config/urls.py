@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import health
+from editorial import preferences
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("editorial/preferences/", preferences.preferences_edit, name="notification_preferences"),
     path("editorial/reports/", include("editorial.reports.urls")),
+    path("", include("answers.urls")),
 ]
 
 # --- Health probes (config/health.py; HealthProbeMiddleware answers them first) ---

@@ -38,6 +38,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("editorial", "0003_report_exports")]
+    dependencies = [("editorial", "0004_report_exports")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

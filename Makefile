@@ -39,6 +39,12 @@ beat: install
 bench: install
 	$(BIN)/python manage.py bench_sweeps $(BENCH_ARGS)
 
+# Report pages: render time and query count (DATABASE_URL=postgres://... after generate_report_data).
+.PHONY: bench-reports
+bench: bench-reports
+bench-reports: install
+	$(BIN)/python manage.py report_benchmark
+
 lint: install
 	$(BIN)/ruff check .
 

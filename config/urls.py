@@ -7,6 +7,7 @@ from editorial import preferences
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("editorial/preferences/", preferences.preferences_edit, name="notification_preferences"),
+    path("editorial/reports/", include("editorial.reports.urls")),
     path("", include("answers.urls")),
 ]
 

@@ -1,0 +1,123 @@
+"""The full export: every answer with its history, as CSV files in a zip.
+
+Celery finds this module through `app.autodiscover_tasks(["editorial.reports"])`
+in `config/celery.py` (autodiscovery only looks at `<app>.tasks` by itself).
+"""
+
+import io
+import tempfile
+import zipfile
+
+from celery import shared_task
+from django.core.files import File
+from django.db.models import F
+
+from answers import clock
+from answers.models import Answer
+from editorial.audit import action_label
+from editorial.models import AuditEvent, ExportStatus, ReportExport
+from editorial.reports.csv import neutralise, writer
+
+CHUNK = 5000
+
+ANSWER_COLUMNS = [
+    ("id", "Answer id"),
+    ("question__text", "Question"),
+    ("question__specialty__name", "Specialty"),
+    ("audience", "Audience"),
+    ("status", "State"),
+    ("status_changed_at", "In state since"),
+    ("created_at", "Created"),
+    ("live_revision__number", "Live revision"),
+    ("live_revision__model_name", "Live revision model"),
+    ("live_revision__model_version", "Live revision model version"),
+    ("approved_at", "Approved at"),
+    ("last_reviewed", "Last reviewed"),
+    ("next_review_due", "Next review due"),
+    ("retracted_at", "Retracted at"),
+    ("retraction_reason", "Retraction reason"),
+]
+EVENT_COLUMNS = [
+    ("id", "Event id"),
+    ("answer_id", "Answer id"),
+    ("created_at", "At"),
+    ("action", "Action"),
+    ("label", "What happened"),
+    ("actor_label", "By"),
+    ("from_state", "From"),
+    ("to_state", "To"),
+    ("revision__number", "Revision"),
+    ("revision__model_name", "Drafting model"),
+    ("revision__model_version", "Model version"),
+    ("reason", "Reason"),
+]
+
+
+def _cells(row: dict, columns) -> list:
+    return [neutralise("" if row.get(key) is None else str(row[key])) for key, _ in columns]
+
+
+@shared_task
+def report_export_build(export_id: int) -> None:
+    """Build one export. Safe to run twice: a finished export is left alone.
+
+    1. claim the export (queued or interrupted -> running);
+    2. count the rows, so the page can show progress;
+    3. stream answers.csv and history.csv into a zip, saving progress every chunk;
+    4. store the file and mark the export done (or failed, with the error).
+    """
+    claimed = ReportExport.objects.filter(pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).update(
+        status=ExportStatus.RUNNING, rows_done=0
+    )
+    if not claimed:
+        return
+    answers = Answer.objects.order_by("id")
+    events = AuditEvent.objects.filter(answer_id__isnull=False).order_by("id")
+    total = answers.count() + events.count()
+    ReportExport.objects.filter(pk=export_id).update(rows_total=total)
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        ReportExport.objects.filter(pk=export_id).update(rows_done=done)
+
+    try:
+        with tempfile.TemporaryFile() as raw:
+            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                _write_csv(
+                    archive, "answers.csv", answers.values(*[k for k, _ in ANSWER_COLUMNS]), ANSWER_COLUMNS, progress
+                )
+                _write_csv(
+                    archive,
+                    "history.csv",
+                    events.values(*[k for k, _ in EVENT_COLUMNS if k != "label"]),
+                    EVENT_COLUMNS,
+                    progress,
+                    label=True,
+                )
+            raw.seek(0)
+            export = ReportExport.objects.get(pk=export_id)
+            export.file.save(f"vetted-export-{export_id}-{clock.now():%Y%m%d-%H%M%S}.zip", File(raw), save=False)
+        ReportExport.objects.filter(pk=export_id).update(
+            file=export.file.name, status=ExportStatus.DONE, rows_done=F("rows_total"), finished_at=clock.now()
+        )
+    except Exception as exc:
+        ReportExport.objects.filter(pk=export_id).update(status=ExportStatus.FAILED, error=str(exc)[:2000])
+        raise
+
+
+def _write_csv(archive, name, rows, columns, progress, *, label=False) -> None:
+    with archive.open(name, "w") as member, io.TextIOWrapper(member, encoding="utf-8", newline="") as text:
+        out = writer(text)
+        out.writerow([header for _, header in columns])
+        pending = 0
+        for row in rows.iterator(chunk_size=CHUNK):
+            if label:
+                row["label"] = action_label(row["action"])
+            out.writerow(_cells(row, columns))
+            pending += 1
+            if pending == CHUNK:
+                progress(pending)
+                pending = 0
+        progress(pending)

@@ -1,0 +1,115 @@
+"""The full export runs as a task, shows its progress, and only its requester may download it."""
+
+import csv
+import io
+import time
+import zipfile
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.urls import reverse
+
+from config.celery import app as celery_app
+from editorial.models import ExportStatus, ReportExport
+from editorial.reports.tasks import report_export_build
+from tests.editorial.reports.conftest import CHANGE_REASON
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def eager():
+    """Run queued tasks in the test's process (a real worker is tested below)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def _zip(response) -> dict[str, list[list[str]]]:
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return {name: list(csv.reader(io.StringIO(archive.read(name).decode()))) for name in archive.namelist()}
+
+
+def test_editor_exports_every_answer_with_its_history(
+    client, editor, history, eager, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("editorial_reports:export_start"))
+    export = ReportExport.objects.get()
+    assert response["Location"] == reverse("editorial_reports:export", args=[export.pk])
+    assert export.status == ExportStatus.DONE
+    assert export.rows_done == export.rows_total > 0
+
+    page = client.get(response["Location"]).content.decode()
+    assert "100%" in page and 'id="export-download"' in page
+
+    files = _zip(client.get(reverse("editorial_reports:export_download", args=[export.pk])))
+    assert set(files) == {"answers.csv", "history.csv"}
+    assert len(files["answers.csv"]) == 1 + 5
+    history_rows = files["history.csv"]
+    b_events = [row for row in history_rows[1:] if row[1] == str(history["b"].pk)]
+    assert [row[3] for row in b_events if row[3].startswith("vetted.answer.")] == [
+        "vetted.answer.submit",
+        "vetted.answer.start_review",
+        "vetted.answer.request_changes",
+        "vetted.answer.submit",
+        "vetted.answer.start_review",
+        "vetted.answer.approve",
+    ]
+    assert "'" + CHANGE_REASON in [row[-1] for row in b_events]
+
+
+def test_only_the_requester_can_see_or_download_the_export(client, editor, superuser, history):
+    export = ReportExport.objects.create(requested_by=editor)
+    report_export_build(export.pk)
+    client.force_login(superuser)
+    assert client.get(reverse("editorial_reports:export", args=[export.pk])).status_code == 404
+    assert client.get(reverse("editorial_reports:export_download", args=[export.pk])).status_code == 404
+
+
+def test_a_queued_export_shows_progress_and_no_link(client, editor, db):
+    export = ReportExport.objects.create(requested_by=editor, rows_total=200, rows_done=50)
+    client.force_login(editor)
+    response = client.get(reverse("editorial_reports:export", args=[export.pk]))
+    html = response.content.decode()
+    assert 'value="25"' in html and 'http-equiv="refresh"' in html
+    assert "export-download" not in html
+    assert client.get(reverse("editorial_reports:export_download", args=[export.pk])).status_code == 404
+
+
+def test_running_the_task_twice_leaves_the_finished_export_alone(editor, history):
+    export = ReportExport.objects.create(requested_by=editor)
+    report_export_build(export.pk)
+    first = ReportExport.objects.get(pk=export.pk)
+    report_export_build(export.pk)
+    again = ReportExport.objects.get(pk=export.pk)
+    assert (again.status, again.file.name, again.finished_at) == (ExportStatus.DONE, first.file.name, first.finished_at)
+
+
+def test_export_start_needs_post(client, editor):
+    client.force_login(editor)
+    assert client.get(reverse("editorial_reports:export_start")).status_code == 405
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_builds_the_export_and_the_page_follows_it(client, editor, answer_in):
+    answer_in("approved")
+    client.force_login(editor)
+    with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        response = client.post(reverse("editorial_reports:export_start"))
+        export = ReportExport.objects.get()
+        deadline = time.monotonic() + 60
+        while export.status != ExportStatus.DONE and time.monotonic() < deadline:
+            time.sleep(0.2)
+            export.refresh_from_db()
+    assert export.status == ExportStatus.DONE
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="export-download"' in html
+    files = _zip(client.get(reverse("editorial_reports:export_download", args=[export.pk])))
+    assert len(files["answers.csv"]) == 2

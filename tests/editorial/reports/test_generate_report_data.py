@@ -1,0 +1,53 @@
+"""`manage.py generate_report_data` writes a consistent history with an intact audit chain."""
+
+import io
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from answers.models import Answer, Revision
+from editorial.audit import verify_chain
+from editorial.models import AuditEvent, CitationVerdict
+from editorial.reports.queries import STATE_ACTIONS
+
+
+def test_it_writes_answers_with_a_valid_audit_chain(db):
+    call_command("generate_report_data", "--answers", "60", "--seed", "3", stdout=io.StringIO())
+    assert Answer.objects.count() == 60
+    events = AuditEvent.objects.count()
+    assert 60 * 4 <= events <= 60 * 20
+    checked, broken = verify_chain()
+    assert (checked, broken) == (events, None)
+
+
+def test_each_answer_is_in_the_state_its_last_event_says(db):
+    call_command("generate_report_data", "--answers", "60", "--seed", "4", stdout=io.StringIO())
+    for answer in Answer.objects.all():
+        last = AuditEvent.objects.filter(answer=answer, action__in=STATE_ACTIONS).order_by("-id").first()
+        assert last.to_state == answer.status
+        if answer.status == "approved":
+            assert answer.live_revision_id is not None and answer.pending_revision_id is None
+
+
+def test_revision_hashes_and_verdicts_match_the_content(db):
+    call_command("generate_report_data", "--answers", "20", stdout=io.StringIO())
+    assert all(revision.verify_hash() for revision in Revision.objects.all())
+    assert CitationVerdict.objects.exclude(verdict="").count() > 0
+
+
+def test_a_second_run_appends_and_keeps_the_chain(db):
+    call_command("generate_report_data", "--answers", "10", stdout=io.StringIO())
+    call_command("generate_report_data", "--answers", "10", stdout=io.StringIO())
+    assert Answer.objects.count() == 20
+    assert verify_chain()[1] is None
+
+
+def test_the_report_benchmark_prints_a_line_per_page(db):
+    call_command("generate_report_data", "--answers", "30", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("report_benchmark", "--repeat", "1", stdout=out)
+    text = out.getvalue()
+    for page in ("backlog", "throughput", "turnaround", "reviewers", "quality"):
+        assert f"\n{page} " in text
+    assert "slowest request" in text
+    assert reverse("editorial_reports:index")

@@ -46,3 +46,12 @@ def test_an_inactive_staff_member_is_sent_to_log_in_again(client, editor):
 def test_reader_cannot_start_an_export(client, reader):
     client.force_login(reader)
     assert client.post(reverse("editorial_reports:export_start")).status_code == 403
+
+
+def test_the_admin_index_links_to_the_reports(client, editor):
+    editor.is_staff = True
+    editor.save()
+    client.force_login(editor)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert 'href="/editorial/reports/"' in response.content.decode()

@@ -175,3 +175,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }
+
+# --- Drafting API and webhooks (editorial/api, editorial/webhooks.py) --------
+# "ninja" serves the Swagger UI assets from our own static files (no CDN).
+INSTALLED_APPS += ["ninja"]  # noqa: F405
+# Bodies larger than this are refused with 413 before they are parsed.
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, API_MAX_BODY_BYTES)
+API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
+# Where readers reach the site, for the public URLs sent in webhooks.
+VETTED_BASE_URL = envstr("VETTED_BASE_URL", "http://127.0.0.1:8000")
+WEBHOOK_TIMEOUT = timedelta(seconds=envint("WEBHOOK_TIMEOUT_SECONDS", 10))
+# Retries: base * 2**(n-1), each wait at most WEBHOOK_RETRY_MAX_DELAY, for WEBHOOK_RETRY_WINDOW after the decision.
+WEBHOOK_RETRY_BASE = timedelta(seconds=envint("WEBHOOK_RETRY_BASE_SECONDS", 30))
+WEBHOOK_RETRY_MAX_DELAY = timedelta(hours=envint("WEBHOOK_RETRY_MAX_DELAY_HOURS", 6))
+WEBHOOK_RETRY_WINDOW = timedelta(hours=envint("WEBHOOK_RETRY_WINDOW_HOURS", 24))
+# Waits up to this long are Celery countdowns; longer ones wait for the sweep (below the visibility timeout).
+WEBHOOK_COUNTDOWN_MAX = timedelta(minutes=10)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "webhook-retry-due": {"task": "editorial.tasks_webhooks.webhook_retry_due", "schedule": 60.0},
+}

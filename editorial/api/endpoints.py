@@ -1,6 +1,6 @@
 """The drafting API's endpoints: thin wrappers over `editorial.drafts` and the selectors."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
@@ -43,6 +43,14 @@ def _page(request, queryset, page: int, page_size: int) -> tuple[list, int, str 
         query["page"] = str(page + 1)
         next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     return items, count, next_url
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """Naive means UTC; a moment that cannot be expressed in UTC (year 1 at +14:00) is a 400."""
+    try:
+        return moment.replace(tzinfo=UTC) if timezone.is_naive(moment) else moment.astimezone(UTC)
+    except OverflowError:
+        raise DraftInvalid([FieldProblem("updated_since", "Out of range.")]) from None
 
 
 @router.post(
@@ -93,8 +101,8 @@ def answer_list(
 ):
     if specialty and not Specialty.objects.filter(slug=specialty).exists():
         raise DraftInvalid([FieldProblem("specialty", f"Unknown specialty {specialty!r}.")])
-    if updated_since is not None and timezone.is_naive(updated_since):
-        updated_since = timezone.make_aware(updated_since, timezone.UTC)
+    if updated_since is not None:
+        updated_since = _as_utc(updated_since)
     answers = selectors.answers_for_drafter(
         user=request.auth.user, status=status, updated_since=updated_since, specialty=specialty
     )

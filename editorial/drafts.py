@@ -78,7 +78,31 @@ class DraftIn(_Strict):
     callback_url: str | None = Field(None, max_length=500, description="Where decisions are POSTed (signed).")
 
     # pydantic reserves the `model_` prefix; `model` itself is part of the contract.
-    model_config = ConfigDict(strict=True, extra="forbid", protected_namespaces=())
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        protected_namespaces=(),
+        json_schema_extra={
+            "examples": [
+                {
+                    "external_id": "medrafter-2026-000123",
+                    "question": "What is the first-line treatment for iron deficiency anaemia in adults?",
+                    "specialty": "hematology-oncology",
+                    "audience": "professional",
+                    "sections": [
+                        {"heading": "From the Guidelines", "body": "Oral iron is first line [1]."},
+                        {"heading": "Key Findings", "body": "- Intravenous iron when oral iron fails [2]."},
+                    ],
+                    "citations": [
+                        {"number": 1, "title": "Guideline on iron deficiency", "year": 2021, "pmid": "12345678"},
+                        {"number": 2, "title": "Trial of intravenous iron", "doi": "10.1000/xyz123", "year": 2020},
+                    ],
+                    "model": {"name": "medrafter", "version": "2.1"},
+                    "callback_url": "https://drafter.example.org/hooks/vetted",
+                }
+            ]
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,13 @@ def _page(request, queryset, page: int, page_size: int) -> tuple[list, int, str 
     return items, count, next_url
 
 
+def _only_query(request, *allowed: str) -> None:
+    """Unknown query parameters are refused, not ignored: a misspelt filter must not pass silently."""
+    unknown = sorted(set(request.GET) - set(allowed))
+    if unknown:
+        raise DraftInvalid([FieldProblem(name or "(empty name)", "Unknown query parameter.") for name in unknown])
+
+
 def _as_utc(moment: datetime) -> datetime:
     """Naive means UTC; a moment that cannot be expressed in UTC (year 1 at +14:00) is a 400."""
     try:
@@ -61,6 +68,7 @@ def _as_utc(moment: datetime) -> datetime:
 )
 def draft_submit(request, draft: DraftIn):
     """201 for a new draft; 200 with the same body when the same `external_id` and content come again."""
+    _only_query(request)
     receipt, created = drafts.draft_receive(acting_user=request.auth.user, draft=draft, token=request.auth)
     revision = receipt.revision
     body = {
@@ -80,6 +88,7 @@ def draft_submit(request, draft: DraftIn):
     summary="A draft's review: status, decisions with reasons, citation verdicts",
 )
 def draft_detail(request, draft_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
+    _only_query(request)
     revision = selectors.draft_for_user(revision_id=draft_id, user=request.auth.user)
     detail = selectors.draft_detail(revision)
     detail["public_url"] = _public_url(request, revision.answer)
@@ -99,6 +108,7 @@ def answer_list(
     specialty: Annotated[str | None, Query(max_length=120)] = None,
     page: PageNumber = 1,
 ):
+    _only_query(request, "status", "updated_since", "specialty", "page")
     if specialty and not Specialty.objects.filter(slug=specialty).exists():
         raise DraftInvalid([FieldProblem("specialty", f"Unknown specialty {specialty!r}.")])
     if updated_since is not None:
@@ -140,6 +150,7 @@ def answer_list(
     summary="Readers' follow-up questions waiting for a draft",
 )
 def questions_pending(request, page: PageNumber = 1):
+    _only_query(request, "page")
     items, count, next_url = _page(request, selectors.pending_questions(), page, settings.API_PAGE_SIZE)
     return Reply(
         200,
@@ -169,5 +180,6 @@ def questions_pending(request, page: PageNumber = 1):
     summary="Claim a follow-up question so no other drafting system drafts it",
 )
 def question_claim(request, question_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
+    _only_query(request)
     question = drafts.followup_claim(acting_user=request.auth.user, question_id=question_id)
     return Reply(200, {"id": question.pk, "status": question.status, "claimed_at": question.claimed_at})

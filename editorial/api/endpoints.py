@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Path, Query, Router
 from ninja import Status as Reply
+from pydantic import BeforeValidator
 
 from answers.models import Answer, Specialty, Status
 from editorial import drafts
@@ -26,6 +27,16 @@ router = Router(tags=["drafting"])
 
 MAX_ID = 2**63 - 1
 MAX_PAGE = 100_000
+
+
+def _iso_8601(value):
+    """Query strings only as ISO 8601: pydantic would also read '-123554' as a Unix timestamp."""
+    if isinstance(value, str) and value.lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("Expected an ISO 8601 date and time, e.g. 2026-03-01T09:00:00Z.")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_8601)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
 
@@ -104,7 +115,9 @@ def draft_detail(request, draft_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
 def answer_list(
     request,
     status: StatusName | None = None,  # type: ignore[valid-type]
-    updated_since: Annotated[datetime | None, Query(description="ISO 8601; changes at or after this moment.")] = None,
+    updated_since: Annotated[
+        IsoDateTime | None, Query(description="ISO 8601; changes at or after this moment.")
+    ] = None,
     specialty: Annotated[str | None, Query(max_length=120)] = None,
     page: PageNumber = 1,
 ):

@@ -93,6 +93,7 @@ def test_bad_filters_are_400s_naming_the_parameter(api):
     for params, field in [
         ({"status": "pending"}, "status"),
         ({"updated_since": "yesterday"}, "updated_since"),
+        ({"updated_since": "-123554"}, "updated_since"),
         ({"specialty": "astrology"}, "specialty"),
         ({"page": "0"}, "page"),
     ]:

@@ -19,8 +19,9 @@ class ApiTokenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.filter(groups__name=DRAFTING, is_active=True)
-        self.fields["user"].help_text = f"Only members of the {DRAFTING} group can use the API."
+        if "user" in self.fields:  # only on the add form: a token never changes hands
+            self.fields["user"].queryset = get_user_model().objects.filter(groups__name=DRAFTING, is_active=True)
+            self.fields["user"].help_text = f"Only members of the {DRAFTING} group can use the API."
 
 
 @admin.register(ApiToken)

@@ -80,3 +80,36 @@ def test_another_audience_is_another_answer(api, draft_payload):
 
     assert patient["answer_id"] != professional["answer_id"]
     assert Answer.objects.get(pk=patient["answer_id"]).audience == "patient"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_draft_sent_twice_at_once_is_stored_once(token, specialty, draft_payload):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from tests.editorial.api.conftest import ApiClient
+
+    barrier = threading.Barrier(2)
+    statuses, bodies = [], []
+
+    def send():
+        try:
+            barrier.wait()
+            response = ApiClient(Client(), token[1]).post(URL, draft_payload())
+            statuses.append(response.status_code)
+            bodies.append(response.json())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200, 201]
+    assert bodies[0] == bodies[1]
+    assert Revision.objects.count() == 1

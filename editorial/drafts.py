@@ -112,9 +112,12 @@ class FieldProblem:
 
 
 class DraftInvalid(Exception):
-    def __init__(self, problems: list[FieldProblem]):
+    """Bad input, with every problem named by its field path (the API answers 400)."""
+
+    def __init__(self, problems: list[FieldProblem], *, detail: str = "The draft is invalid."):
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
         self.problems = problems
+        self.detail = detail
 
 
 def field_path(loc) -> str:

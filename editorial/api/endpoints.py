@@ -27,6 +27,7 @@ router = Router(tags=["drafting"])
 
 MAX_ID = 2**63 - 1
 MAX_PAGE = 100_000
+BAD_QUERY = "The query is invalid."
 
 
 def _iso_8601(value):
@@ -60,7 +61,8 @@ def _only_query(request, *allowed: str) -> None:
     """Unknown query parameters are refused, not ignored: a misspelt filter must not pass silently."""
     unknown = sorted(set(request.GET) - set(allowed))
     if unknown:
-        raise DraftInvalid([FieldProblem(name or "(empty name)", "Unknown query parameter.") for name in unknown])
+        problems = [FieldProblem(name or "(empty name)", "Unknown query parameter.") for name in unknown]
+        raise DraftInvalid(problems, detail=BAD_QUERY)
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -68,7 +70,7 @@ def _as_utc(moment: datetime) -> datetime:
     try:
         return moment.replace(tzinfo=UTC) if timezone.is_naive(moment) else moment.astimezone(UTC)
     except OverflowError:
-        raise DraftInvalid([FieldProblem("updated_since", "Out of range.")]) from None
+        raise DraftInvalid([FieldProblem("updated_since", "Out of range.")], detail=BAD_QUERY) from None
 
 
 @router.post(
@@ -123,7 +125,7 @@ def answer_list(
 ):
     _only_query(request, "status", "updated_since", "specialty", "page")
     if specialty and not Specialty.objects.filter(slug=specialty).exists():
-        raise DraftInvalid([FieldProblem("specialty", f"Unknown specialty {specialty!r}.")])
+        raise DraftInvalid([FieldProblem("specialty", f"Unknown specialty {specialty!r}.")], detail=BAD_QUERY)
     if updated_since is not None:
         updated_since = _as_utc(updated_since)
     answers = selectors.answers_for_drafter(
@@ -138,18 +140,7 @@ def answer_list(
             "page": page,
             "next": next_url,
             "items": [
-                {
-                    "id": a.pk,
-                    "question": a.question.text,
-                    "specialty": a.question.specialty.slug,
-                    "audience": a.audience,
-                    "status": a.status,
-                    "status_changed_at": a.status_changed_at,
-                    "live_revision": a.live_revision.number if a.live_revision_id else None,
-                    "pending_revision": a.pending_revision.number if a.pending_revision_id else None,
-                    "public_url": _public_url(request, a),
-                    "last_decision": selectors.decision_dict(decisions[a.pk]) if a.pk in decisions else None,
-                }
+                selectors.answer_summary(a, last_decision=decisions.get(a.pk), public_url=_public_url(request, a))
                 for a in items
             ],
         },
@@ -171,17 +162,7 @@ def questions_pending(request, page: PageNumber = 1):
             "count": count,
             "page": page,
             "next": next_url,
-            "items": [
-                {
-                    "id": q.pk,
-                    "text": q.text,
-                    "audience": q.audience,
-                    "asked_at": q.created_at,
-                    "follows_answer_id": q.answer_id,
-                    "follows_question": q.answer.question.text if q.answer_id else None,
-                }
-                for q in items
-            ],
+            "items": [selectors.pending_question_summary(q) for q in items],
         },
     )
 

@@ -95,7 +95,7 @@ def install(api) -> None:
 
     @handler(DraftInvalid)
     def _draft_invalid(request, exc):
-        return _respond(api, request, 400, "The draft is invalid.", problems=exc.problems)
+        return _respond(api, request, 400, exc.detail, problems=exc.problems)
 
     @handler(InvalidInput)
     def _invalid_input(request, exc):

@@ -94,6 +94,21 @@ def answers_for_drafter(*, user, status=None, updated_since=None, specialty=None
     return answers
 
 
+def answer_summary(answer: Answer, *, last_decision: AuditEvent | None, public_url: str | None) -> dict:
+    return {
+        "id": answer.pk,
+        "question": answer.question.text,
+        "specialty": answer.question.specialty.slug,
+        "audience": answer.audience,
+        "status": answer.status,
+        "status_changed_at": answer.status_changed_at,
+        "live_revision": answer.live_revision.number if answer.live_revision_id else None,
+        "pending_revision": answer.pending_revision.number if answer.pending_revision_id else None,
+        "public_url": public_url,
+        "last_decision": decision_dict(last_decision) if last_decision else None,
+    }
+
+
 def last_decisions(answer_ids: list[int]) -> dict[int, AuditEvent]:
     """The latest decision event of each answer, in one query."""
     latest: dict[int, AuditEvent] = {}
@@ -109,3 +124,14 @@ def pending_questions() -> QuerySet:
         .select_related("answer__question")
         .order_by("created_at", "id")
     )
+
+
+def pending_question_summary(question: FollowUpQuestion) -> dict:
+    return {
+        "id": question.pk,
+        "text": question.text,
+        "audience": question.audience,
+        "asked_at": question.created_at,
+        "follows_answer_id": question.answer_id,
+        "follows_question": question.answer.question.text if question.answer_id else None,
+    }

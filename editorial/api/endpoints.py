@@ -120,7 +120,7 @@ def answer_list(
     updated_since: Annotated[
         IsoDateTime | None, Query(description="ISO 8601; changes at or after this moment.")
     ] = None,
-    specialty: Annotated[str | None, Query(max_length=120)] = None,
+    specialty: Annotated[str | None, Query(max_length=120, pattern=r"^[-a-zA-Z0-9_]+$")] = None,
     page: PageNumber = 1,
 ):
     _only_query(request, "status", "updated_since", "specialty", "page")

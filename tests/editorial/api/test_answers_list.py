@@ -95,6 +95,7 @@ def test_bad_filters_are_400s_naming_the_parameter(api):
         ({"updated_since": "yesterday"}, "updated_since"),
         ({"updated_since": "-123554"}, "updated_since"),
         ({"specialty": "astrology"}, "specialty"),
+        ({"specialty": "cardio\x00logy"}, "specialty"),
         ({"page": "0"}, "page"),
     ]:
         response = api.get(URL, **params)

@@ -152,3 +152,27 @@ def test_the_sweep_finds_due_deliveries_only(decide):
     assert webhook_retry_due.run() == 0
     WebhookDelivery.objects.update(next_attempt_at=clock.now() - timedelta(seconds=1))
     assert webhook_retry_due.run() == 1
+
+
+def test_an_imported_draft_is_signed_with_the_user_s_active_token(decide, token):
+    decide("rejected", callback_url="http://127.0.0.1:9/unused")
+    WebhookDelivery.objects.get().receipt.__class__.objects.update(token=None)
+
+    with Receiver() as receiver:
+        WebhookDelivery.objects.update(url=receiver.url)
+        attempt = webhooks.deliver(WebhookDelivery.objects.get().pk)
+
+    assert attempt.response_status == 200
+    request = receiver.requests[0]
+    assert webhooks.verify(request["body"], token[0].webhook_secret, request["headers"]["X-Vetted-Signature"])
+
+
+def test_with_no_token_to_sign_with_it_gives_up_and_says_why(decide, token):
+    decide("rejected", callback_url="http://127.0.0.1:9/unused")
+    WebhookDelivery.objects.get().receipt.__class__.objects.update(token=None)
+    token[0].__class__.objects.update(revoked_at=clock.now())
+
+    attempt = webhooks.deliver(WebhookDelivery.objects.get().pk)
+
+    assert attempt.error == "No active API token to sign the webhook with."
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.FAILED

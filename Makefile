@@ -19,7 +19,14 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+# axe-core (npm registry) for the browser test's accessibility check; only where npm exists
+# (without it the check skips locally, and fails in CI).
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: install $(if $(NPM),node_modules/.installed)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: install
@@ -27,6 +34,10 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info
+
+# Sweep benchmark: run with DATABASE_URL set to PostgreSQL (rolled back afterwards).
+bench: install
+	$(BIN)/python manage.py bench_sweeps $(BENCH_ARGS)
 
 # Drafting API: drafts/s through the API (1 and 4 clients) and import_drafts for 10,000 drafts; needs PostgreSQL.
 bench: bench-api
@@ -38,3 +49,24 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output
+
+# --- Production (issue 8) ---
+.PHONY: bench-probes docs
+bench: bench-probes
+bench-probes: install   # p50/p99 of /healthz and /readyz through gunicorn
+	$(BIN)/python bench/probes.py
+
+docs: install           # redraw the state machine from the code
+	$(BIN)/python manage.py graph_transitions answers.Answer.status > docs/state-machine.dot
+
+# --- Reviewer's desk (issue 3): admin list and review page with 10,000 answers ---
+.PHONY: bench-admin
+bench: bench-admin
+bench-admin: install
+	$(BIN)/python bench/admin_desk.py $(BENCH_ADMIN_ARGS)
+
+# --- Reader site (issue 4) ---
+.PHONY: bench-reader
+bench: bench-reader
+bench-reader: install   # answer page vs a bare Django view under gunicorn (Debian's wrk if installed)
+	$(BIN)/python bench/answer_page.py $(BENCH_ARGS)

@@ -5,7 +5,9 @@ Drafted text is untrusted. Markdown is rendered with raw HTML off
 reference list, and the result is sanitised with an allow-list (nh3).
 """
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import nh3
 from django.utils.html import escape
@@ -31,6 +33,13 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# markdown-it escapes "<" and ">" in text and attribute values, so in its
+# output every "<...>" is a tag: markers are linked in the text between tags
+# only, never inside an attribute, a link or code.
+_TAG_RE = re.compile(r"(<[^>]*>)")
+_NO_MARKERS_IN = {"a", "code", "pre"}
+
+
 def _link_markers(html: str, *, anchor_prefix: str) -> str:
     def replace(match) -> str:
         links = ", ".join(
@@ -39,7 +48,29 @@ def _link_markers(html: str, *, anchor_prefix: str) -> str:
         )
         return f'<sup class="cite">{links}</sup>'
 
-    return MARKER_RE.sub(replace, html)
+    parts = _TAG_RE.split(html)
+    open_skips = 0
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            name = part.strip("</>").split(None, 1)[0].lower() if part.strip("</>") else ""
+            if name in _NO_MARKERS_IN:
+                open_skips += -1 if part.startswith("</") else 1
+        elif part and open_skips <= 0:
+            parts[i] = MARKER_RE.sub(replace, part)
+    return "".join(parts)
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Links in drafted text go to an in-page anchor or an absolute http(s)/mailto
+    address; relative and protocol-relative links (`/admin/`, `//host/`) are dropped."""
+    if attribute != "href":
+        return value
+    if value.startswith("#"):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() == "mailto" or (parts.scheme.lower() in {"http", "https"} and parts.netloc):
+        return value
+    return None
 
 
 def sanitize(html: str) -> str:
@@ -47,6 +78,7 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -9,9 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import envbool, envint, envlist, envstr
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -145,15 +147,62 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Vetted <vetted@localhost>")
 
-# --- Production hardening (the rest lands with the production issue) --------
+# --- Production: HTTPS, cookies, headers, logs, login protection -----------
+# `manage.py check --deploy` passes with VETTED_ENV=production (tests/config).
+# The Content-Security-Policy header comes with the reader site.
 if PRODUCTION:
+    # The TLS-terminating proxy in front says the request came over HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Scripts read the CSRF token from the page's form, never from the cookie.
+    CSRF_COOKIE_HTTPONLY = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Old keys still accepted for signatures while rotating SECRET_KEY.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
+# Proxies in front of the web process that append to X-Forwarded-For; the
+# client's address (for login lockouts) is read through exactly this many.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(STATIC_ROOT)))
+# Production serves what collectstatic gathered; development (and the tests)
+# serve from the apps' folders and need no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail a request (and /readyz) quickly when the database is unreachable.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 5))
+
+# Request ids first, so every later line of the request carries one; only the
+# health probes come before (no host check, no HTTPS redirect, no access line).
+MIDDLEWARE.insert(0, "config.request_id.RequestIdMiddleware")
+MIDDLEWARE.insert(0, "config.health.HealthProbeMiddleware")
+
+# --- Login protection (django-axes) -----------------------------------------
+# Failed logins are counted per username and per client address; at
+# AXES_FAILURE_LIMIT either is locked out for AXES_COOLOFF_TIME (the admin
+# lists attempts and lockouts; `manage.py axes_reset` lifts them).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AUTHENTICATION_BACKENDS = [
+    "config.auth.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.request_id.client_ip"
+AXES_VERBOSE = False
 
 # --- Vetted's own settings ---------------------------------------------------
 # How long an approval holds before the answer is due for re-review.
@@ -169,12 +218,85 @@ REVIEW_SLA_UNDER_REVIEW = timedelta(hours=envint("REVIEW_SLA_UNDER_REVIEW_HOURS"
 REVIEW_OVERDUE_GRACE = timedelta(days=envint("REVIEW_OVERDUE_GRACE_DAYS", 30))
 APPROVAL_ATTESTATION = "I have reviewed this answer and its citations for accuracy"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+# --- Logs: one JSON object a line in production or with LOG_FORMAT=json ------
+LOG_FORMAT = envstr("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'")
+LOGGING = logging_config(json=LOG_FORMAT == "json", level=envstr("LOG_LEVEL", "INFO"))
+# Celery workers log through the same handler instead of their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# --- Notifications, reminders and re-review (Celery) ---------------------------
+# The broker may be down when a transition commits: the notification waits in
+# the outbox table and `relay_outbox` sends it later, so publishing gives up
+# quickly instead of holding the web request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 4)
+# How often an idle worker looks for unacknowledged messages past the
+# visibility timeout (kombu's defaults: every 10 s, scanning every 10th time).
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = envint("CELERY_UNACKED_RESTORE_INTERVAL", 10)
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = envint("CELERY_UNACKED_RESTORE_THROTTLE", 10)
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "editorial.tasks.relay_outbox", "schedule": timedelta(minutes=1)},
+    "sweep-reminders": {"task": "editorial.tasks.sweep_reminders", "schedule": timedelta(minutes=15)},
+    "sweep-rereview": {
+        "task": "editorial.tasks.sweep_rereview",
+        "schedule": crontab(hour=envint("REREVIEW_SWEEP_HOUR", 5), minute=0),
+    },
+    "editors-digest": {
+        "task": "editorial.tasks.send_editors_digest",
+        "schedule": crontab(day_of_week="mon", hour=envint("DIGEST_HOUR", 7), minute=0),
+    },
 }
+# Base of the links in e-mails.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# An outbox row never handed to the broker is relayed after this long...
+OUTBOX_RELAY_AFTER = timedelta(seconds=envint("OUTBOX_RELAY_AFTER_SECONDS", 30))
+# ...and one handed over but still not delivered is handed over again.
+OUTBOX_REQUEUE_AFTER = timedelta(seconds=envint("OUTBOX_REQUEUE_AFTER_SECONDS", 2 * 3600))
+# A worker claims one e-mail for this long; a dead worker's claim expires.
+NOTIFICATION_SEND_LEASE = timedelta(seconds=envint("NOTIFICATION_SEND_LEASE_SECONDS", 300))
+# Answers flagged for re-review per transaction.
+REREVIEW_BATCH_SIZE = envint("REREVIEW_BATCH_SIZE", 5000)
+
+# --- Reader site (answers/) ---------------------------------------------------
+# Content-Security-Policy (django-csp): everything from our own origin, no
+# inline script anywhere, no third-party host. JSON-LD blocks are data, not
+# script, so the policy does not need to allow them.
+# django-axes asks to stay last in the chain.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The shared cache (rendered answer pages, follow-up rate limits): Redis when
+# REDIS_URL is set, so every web process sees the same counters.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "vetted"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted"}
+    )
+}
+# Rendered answer pages are keyed on answer, shown revision, audience and the
+# review dates, so a new approval never serves stale HTML; the timeout only
+# bounds how long a renamed board member's old name may linger.
+ANSWER_PAGE_CACHE_SECONDS = envint("ANSWER_PAGE_CACHE_SECONDS", 3600)
+# Readers' follow-up questions: at most this many per client per window.
+FOLLOW_UP_RATE_LIMIT = envint("FOLLOW_UP_RATE_LIMIT", 5)
+FOLLOW_UP_RATE_WINDOW = timedelta(seconds=envint("FOLLOW_UP_RATE_WINDOW_SECONDS", 3600))
+# Where readers report an error in an answer (shown on the editorial policy).
+EDITORIAL_CONTACT_EMAIL = envstr("EDITORIAL_CONTACT_EMAIL", "editors@vetted.invalid")
 
 # --- Drafting API and webhooks (editorial/api, editorial/webhooks.py) --------
 # "ninja" serves the Swagger UI assets from our own static files (no CDN).
@@ -183,8 +305,6 @@ INSTALLED_APPS += ["ninja"]  # noqa: F405
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, API_MAX_BODY_BYTES)
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
-# Where readers reach the site, for the public URLs sent in webhooks.
-VETTED_BASE_URL = envstr("VETTED_BASE_URL", "http://127.0.0.1:8000")
 WEBHOOK_TIMEOUT = timedelta(seconds=envint("WEBHOOK_TIMEOUT_SECONDS", 10))
 # Retries: base * 2**(n-1), each wait at most WEBHOOK_RETRY_MAX_DELAY, for WEBHOOK_RETRY_WINDOW after the decision.
 WEBHOOK_RETRY_BASE = timedelta(seconds=envint("WEBHOOK_RETRY_BASE_SECONDS", 30))
@@ -192,7 +312,7 @@ WEBHOOK_RETRY_MAX_DELAY = timedelta(hours=envint("WEBHOOK_RETRY_MAX_DELAY_HOURS"
 WEBHOOK_RETRY_WINDOW = timedelta(hours=envint("WEBHOOK_RETRY_WINDOW_HOURS", 24))
 # Waits up to this long are Celery countdowns; longer ones wait for the sweep (below the visibility timeout).
 WEBHOOK_COUNTDOWN_MAX = timedelta(minutes=10)
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "webhook-retry-due": {"task": "editorial.tasks_webhooks.webhook_retry_due", "schedule": 60.0},
+CELERY_BEAT_SCHEDULE["webhook-retry-due"] = {
+    "task": "editorial.tasks_webhooks.webhook_retry_due",
+    "schedule": timedelta(minutes=1),
 }

@@ -114,6 +114,45 @@ def audit_record(
     return event
 
 
+def audit_record_many(entries: list[dict], *, actor=None) -> list[AuditEvent]:
+    """Append one event per entry with a single insert (system sweeps).
+
+    Each entry holds `action`, `answer_id` and optionally `revision_id`,
+    `revision_hash`, `from_state`, `to_state`, `reason`, `data`. The chain is
+    linked in Python, in list order, under the same lock as `audit_record()`.
+    """
+    if not entries:
+        return []
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_many() must run inside transaction.atomic()")
+    for entry in entries:
+        if entry["action"] not in ACTIONS:
+            raise ValueError(f"unregistered audit action {entry['action']!r}")
+    _lock_chain()
+    prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    now = clock.now()
+    events = []
+    for entry in entries:
+        event = AuditEvent(
+            uuid=uuid.uuid4(),
+            created_at=now,
+            action=entry["action"],
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_label=_actor_label(actor),
+            answer_id=entry["answer_id"],
+            revision_id=entry.get("revision_id"),
+            revision_hash=entry.get("revision_hash") or "",
+            from_state=entry.get("from_state", ""),
+            to_state=entry.get("to_state", ""),
+            reason=entry.get("reason", ""),
+            data=entry.get("data") or {},
+            prev_hash=prev,
+        )
+        event.hash = prev = event_hash(event)
+        events.append(event)
+    return AuditEvent.objects.bulk_create(events)
+
+
 def _actor_label(actor) -> str:
     if actor is None or not actor.is_authenticated:
         return "system"

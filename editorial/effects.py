@@ -22,3 +22,15 @@ def subscribe(handler) -> None:
 def event_written(event: AuditEvent) -> None:
     for handler in _handlers:
         handler(event)
+
+
+def events_written(events: list[AuditEvent]) -> None:
+    """Many events written together (a sweep): a handler with a `many`
+    attribute gets them in one call, so it can record them in one insert."""
+    for handler in _handlers:
+        many = getattr(handler, "many", None)
+        if many is not None:
+            many(events)
+        else:
+            for event in events:
+                handler(event)

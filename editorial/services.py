@@ -28,7 +28,7 @@ from answers.models import (
     content_hash,
 )
 from editorial import effects, rights
-from editorial.audit import audit_record
+from editorial.audit import audit_record, audit_record_many
 from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
 from editorial.review import approval_blockers
 
@@ -306,21 +306,46 @@ def answer_mark_review_due(*, answer: Answer | int) -> bool:
     so the sweep is safe to run twice.
     """
     answer_id = answer if isinstance(answer, int) else answer.pk
+    return bool(answers_mark_review_due(answer_ids=[answer_id]))
+
+
+def answers_mark_review_due(*, answer_ids: list[int] | None = None, limit: int | None = None) -> list[int]:
+    """Flag every approved answer past its review date, set-based, for the sweep:
+
+    1. lock the due answers (of `answer_ids` if given; at most `limit`, by id);
+    2. flag them with one UPDATE;
+    3. write one audit event per answer, in one batched insert;
+    4. hand the events to the effects together.
+
+    Returns the ids flagged; answers not due are left alone, so it is safe to
+    run twice.
+    """
     with transaction.atomic():
-        locked = _locked_answer(answer_id)
-        if locked.status != Status.APPROVED or locked.review_due or locked.next_review_due is None:
-            return False
-        if locked.next_review_due > clock.today():
-            return False
-        locked.review_due = True
-        locked.save(update_fields=["review_due"])
-        event = audit_record(
-            action="vetted.answer.review_due",
-            answer=locked,
-            revision=locked.live_revision,
-            from_state=locked.status,
-            to_state=locked.status,
-            data={"next_review_due": locked.next_review_due.isoformat()},
+        due = (
+            Answer.objects.select_for_update(of=("self",))
+            .filter(status=Status.APPROVED, review_due=False, next_review_due__lte=clock.today())
+            .order_by("pk")
         )
-        effects.event_written(event)
-    return True
+        if answer_ids is not None:
+            due = due.filter(pk__in=answer_ids)
+        rows = list(due.values("pk", "next_review_due", "live_revision_id", "live_revision__content_hash")[:limit])
+        if not rows:
+            return []
+        ids = [row["pk"] for row in rows]
+        Answer.objects.filter(pk__in=ids).update(review_due=True)
+        events = audit_record_many(
+            [
+                {
+                    "action": "vetted.answer.review_due",
+                    "answer_id": row["pk"],
+                    "revision_id": row["live_revision_id"],
+                    "revision_hash": row["live_revision__content_hash"],
+                    "from_state": Status.APPROVED,
+                    "to_state": Status.APPROVED,
+                    "data": {"next_review_due": row["next_review_due"].isoformat()},
+                }
+                for row in rows
+            ]
+        )
+        effects.events_written(events)
+    return ids

@@ -65,7 +65,7 @@ def decision_payload(event: AuditEvent, receipt: DraftReceipt) -> dict:
         "reason": event.reason,
         "decided_by": event.actor_label,
         "decided_at": event.created_at.isoformat(),
-        "public_url": settings.VETTED_BASE_URL.rstrip("/") + answer.get_absolute_url() if public else None,
+        "public_url": settings.SITE_URL + answer.get_absolute_url() if public else None,
     }
 
 

@@ -38,6 +38,12 @@ def pytest_runtest_setup(item):
     pytest.skip(why)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness protects real accounts, not test fixtures."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # -- named users -------------------------------------------------------------
 
 

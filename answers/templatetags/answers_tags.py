@@ -10,3 +10,18 @@ def safe_url(value: str) -> str:
     """Only http(s) links from drafted citations reach a reader; anything else is dropped."""
     value = (value or "").strip()
     return value if urlsplit(value).scheme.lower() in {"http", "https"} else ""
+
+
+REVIEW_STEPS = ("Submitted", "Under Review", "Approved")
+_STEP_OF_STATUS = {"submitted": 0, "under_review": 1, "changes_requested": 1, "approved": 2}
+
+
+@register.simple_tag
+def review_steps(answer, pending=False) -> list[dict]:
+    """The tracker's steps for the content shown: approved content is at "Approved",
+    pending content at the step its answer has reached."""
+    current = _STEP_OF_STATUS.get(answer.status, 0) if pending else len(REVIEW_STEPS) - 1
+    return [
+        {"label": label, "done": i < current or (i == current and not pending), "current": i == current}
+        for i, label in enumerate(REVIEW_STEPS)
+    ]

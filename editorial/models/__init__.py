@@ -2,6 +2,9 @@
 
 from editorial.models.api import ApiToken, DraftReceipt, WebhookAttempt, WebhookDelivery  # noqa: F401
 from editorial.models.audit import AuditEvent
+from editorial.models.notifications import NotificationKind, NotificationPreference
+from editorial.models.outbox import NotificationDelivery, OutboxMessage
 from editorial.models.review import CitationVerdict, Comment, Verdict
 
 __all__ = ["AuditEvent", "CitationVerdict", "Comment", "Verdict"]
+__all__ += ["NotificationDelivery", "NotificationKind", "NotificationPreference", "OutboxMessage"]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from answers import clock
 from answers.models import Question, ReviewerProfile, Specialty
-from editorial import review, roles, services
+from editorial import outbox, review, roles, services
 from editorial.demo import synthetic
 
 DEMO_DIR = Path(synthetic.__file__).resolve().parent
@@ -85,6 +85,10 @@ class Command(BaseCommand):
         parser.add_argument("--answers", type=int, default=200, help="synthetic answers to create (default 200)")
 
     def handle(self, *args, **options):
+        with outbox.muted():  # the replayed history is not news: no e-mail about it
+            self._load(**options)
+
+    def _load(self, **options):
         with transaction.atomic():
             specialties = {
                 slug: Specialty.objects.get_or_create(slug=slug, defaults={"name": name})[0]

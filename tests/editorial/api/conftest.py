@@ -4,9 +4,7 @@ import copy
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 
-from editorial import roles
 from editorial.models import ApiToken
 
 VALID_DRAFT = {
@@ -24,19 +22,6 @@ VALID_DRAFT = {
     ],
     "model": {"name": "medrafter", "version": "1.0"},
 }
-
-
-@pytest.fixture
-def editorial_groups(transactional_db):
-    """The role groups for a transactional test: an earlier transactional test (live_server, say) may have
-    flushed the rows the data migration wrote. Request it before the named users."""
-    for name in roles.ALL_GROUPS:
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture(autouse=True)
-def _reader_urls(settings):
-    settings.ROOT_URLCONF = "tests.editorial.api.urls"
 
 
 @pytest.fixture

@@ -1,16 +1,19 @@
 """The API docs render in a browser that may reach nothing but this site."""
 
-import os
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.conftest import CHROMIUM
 
 
 @pytest.mark.browser
-def test_the_docs_render_with_every_request_kept_on_this_site(live_server):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_docs_render_with_every_request_kept_on_this_site(live_server, monkeypatch):
     from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # this test only: it must not leak
 
     ours = urlsplit(live_server.url).netloc
     elsewhere = []
@@ -24,7 +27,7 @@ def test_the_docs_render_with_every_request_kept_on_this_site(live_server):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
+            executable_path=CHROMIUM,
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
@@ -36,6 +39,7 @@ def test_the_docs_render_with_every_request_kept_on_this_site(live_server):
             operations = page.locator(".opblock-summary-path").all_inner_texts()
         finally:
             browser.close()
+            connections.close_all()
 
     assert elsewhere == []
     assert any("/api/v1/drafts/" in o for o in operations)

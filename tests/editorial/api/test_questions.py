@@ -78,8 +78,8 @@ def test_claiming_an_unknown_question_is_a_404(api):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_systems_claiming_at_once_never_both_win(editorial_groups, follow_up, drafter, second_system, specialty):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_systems_claiming_at_once_never_both_win(follow_up, drafter, second_system, specialty):
     from django.test import Client
 
     question = follow_up()

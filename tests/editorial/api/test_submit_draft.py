@@ -83,8 +83,8 @@ def test_another_audience_is_another_answer(api, draft_payload):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_the_same_draft_sent_twice_at_once_is_stored_once(editorial_groups, token, specialty, draft_payload):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_draft_sent_twice_at_once_is_stored_once(token, specialty, draft_payload):
     import threading
 
     from django.db import connection

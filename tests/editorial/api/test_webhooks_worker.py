@@ -16,10 +16,8 @@ from tests.editorial.api.hooks import Receiver
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
-def test_an_approval_reaches_the_callback_through_the_worker(
-    editorial_groups, api, draft_payload, board_member, token, settings
-):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_approval_reaches_the_callback_through_the_worker(api, draft_payload, board_member, token, settings):
     settings.WEBHOOK_RETRY_BASE = timedelta(seconds=1)  # the retry after the 502 comes as a 1 s countdown
     with Receiver(statuses=[502, 200]) as receiver, start_worker(app, perform_ping_check=False, pool="solo"):
         answer_id = api.post("/api/v1/drafts/", draft_payload(callback_url=receiver.url)).json()["answer_id"]

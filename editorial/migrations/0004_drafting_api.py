@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('answers', '0001_initial'),
-        ('editorial', '0002_groups'),
+        ('editorial', '0003_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

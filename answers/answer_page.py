@@ -1,0 +1,111 @@
+"""The answer page, rendered once and cached.
+
+The cache key names everything the page shows: the answer, the revision shown
+(live, or pending with SHOW_PENDING_ANSWERS), the answer's audience and the
+one the reader asked for, the review facts a re-approval changes, and whether
+the review is overdue today. A new approval therefore moves the key and the
+stale page is never read again: invalidation needs no hook into the review
+services (and `answers` never imports `editorial`).
+
+The forms' CSRF token is the only per-reader part of the page: it is cached
+as a placeholder and filled in on the way out. Pages carrying a message or a
+form's errors are rendered for that one response and not cached.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from answers import clock, jsonld
+from answers.forms import AudienceForm, FollowUpForm
+from answers.models import Audience
+from answers.rendering import render_sections
+from answers.selectors import ReaderAnswer, revision_content
+
+CACHE_VERSION = "1"  # bump when the page's templates change shape
+ANCHOR_PREFIX = "ref-"
+CSRF_PLACEHOLDER = "__vetted_csrf_token__"
+
+
+def review_overdue(shown: ReaderAnswer) -> bool:
+    due = shown.answer.next_review_due
+    return not shown.pending and due is not None and clock.today() > due + settings.REVIEW_OVERDUE_GRACE
+
+
+def cache_key(shown: ReaderAnswer, *, host: str) -> str:
+    answer = shown.answer
+    facts = "|".join(
+        str(value)
+        for value in (
+            answer.status if shown.pending else "live",
+            answer.approved_by_id,
+            answer.last_updated,
+            answer.last_reviewed,
+            answer.next_review_due,
+            review_overdue(shown),
+            host,
+        )
+    )
+    digest = hashlib.sha256(facts.encode()).hexdigest()[:16]
+    return (
+        f"answers:page:v{CACHE_VERSION}:{answer.pk}:{shown.revision_id}:"
+        f"{answer.audience}:{shown.requested_audience}:{digest}"
+    )
+
+
+def response(request, shown: ReaderAnswer, *, follow_up_form=None, rate_limited: bool = False, status: int = 200):
+    """The answer page for `shown`: from the cache unless this response is the reader's own."""
+    if follow_up_form is not None or rate_limited or len(messages.get_messages(request)):
+        html = _render(
+            request, shown, csrf=get_token(request), follow_up_form=follow_up_form, rate_limited=rate_limited
+        )
+        return HttpResponse(html, status=status)
+    key = cache_key(shown, host=request.get_host())
+    html = cache.get(key)
+    if html is None:
+        html = _render(request, shown, csrf=CSRF_PLACEHOLDER)
+        cache.set(key, html, settings.ANSWER_PAGE_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
+
+
+def _render(request, shown: ReaderAnswer, *, csrf: str, follow_up_form=None, rate_limited: bool = False) -> str:
+    answer = shown.answer
+    slug = answer.question.slug
+    sections, citations = revision_content(shown.revision_id)
+    profile = getattr(answer.approved_by, "reviewer_profile", None) if answer.approved_by_id else None
+    canonical_url = request.build_absolute_uri(answer.get_absolute_url())
+    data = jsonld.medical_web_page(
+        answer=answer,
+        citations=citations,
+        url=canonical_url,
+        board_url=request.build_absolute_uri(reverse("answers:board")),
+        pending=shown.pending,
+    )
+    # The follow-up keeps the audience the reader asked for (cookie or link alike).
+    audience = shown.requested_audience
+    audience_query = f"?audience={audience}" if audience != Audience.PROFESSIONAL else ""
+    context = {
+        "shown": shown,
+        "answer": answer,
+        "question": answer.question,
+        "pending": shown.pending,
+        "reviewer": None if shown.pending else profile,
+        "sections": render_sections(sections, anchor_prefix=ANCHOR_PREFIX),
+        "citations": citations,
+        "anchor_prefix": ANCHOR_PREFIX,
+        "jsonld": jsonld.as_script(data),
+        "canonical_url": canonical_url,
+        "review_overdue": review_overdue(shown),
+        "csrf_value": csrf,
+        "audience_form": AudienceForm(initial={"audience": shown.requested_audience, "next": request.path}),
+        "follow_up_form": follow_up_form or FollowUpForm(),
+        "follow_up_action": reverse("answers:follow_up", args=[slug]) + audience_query,
+        "rate_limited": rate_limited,
+    }
+    return render_to_string("answers/answer_detail.html", context, request=request)

@@ -1,0 +1,306 @@
+"""The answer list (the queues) and the review page.
+
+The decision buttons and their POSTs live in `editorial.admin.decisions`; this
+module shows the queue and the review page and takes the review page's small
+forms (citation verdicts, waivers, comments, assignment), each handed to its
+service in `editorial.review` or `editorial.services`.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.timesince import timesince
+from django.views.decorators.http import require_POST
+
+from answers import clock
+from answers.models import Answer, Citation, Status
+from answers.rendering import render_sections
+from editorial import review, selectors, services
+from editorial.admin.decisions import DecisionsMixin, allowed_actions
+from editorial.admin.filters import AssignedFilter, DeskFilter, OverdueFilter
+from editorial.admin.forms import (
+    AssignForm,
+    CommentForm,
+    VerdictForm,
+    WaiverForm,
+)
+from editorial.diff import revision_diff
+from editorial.errors import ReviewError
+from editorial.roles import is_board_member, is_editor
+
+
+@dataclass(frozen=True)
+class CitationCheck:
+    citation: Citation
+    verdict: object  # CitationVerdict or None
+
+    @property
+    def blocks_approval(self) -> bool:
+        return self.verdict is None or self.verdict.blocks_approval
+
+
+@admin.register(Answer)
+class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
+    change_form_template = "admin/editorial/answer/review.html"
+
+    list_display = ["question_text", "specialty", "status", "reviewer", "time_in_state", "next_review_due"]
+    list_filter = [DeskFilter, "status", "question__specialty", AssignedFilter, OverdueFilter]
+    list_select_related = ["question__specialty", "reviewer"]
+    search_fields = ["question__text"]
+    search_help_text = "Search the question text."
+    list_per_page = 50
+    actions = ["start_review_selected", "assign_reviewer"]
+    fields = ["status"]
+
+    # -- the list -------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return selectors.answer_queue()
+
+    def get_ordering(self, request):
+        # Waiting answers first (oldest first), then due for re-review, then the rest.
+        return ["waiting_rank", "status_changed_at"]
+
+    @admin.display(description="Question", ordering="question__text")
+    def question_text(self, answer: Answer) -> str:
+        text = answer.question.text
+        return text if len(text) <= 120 else text[:119] + "…"
+
+    @admin.display(description="Specialty", ordering="question__specialty__name")
+    def specialty(self, answer: Answer) -> str:
+        return answer.question.specialty.name
+
+    @admin.display(description="In this state for", ordering="status_changed_at")
+    def time_in_state(self, answer: Answer) -> str:
+        waited = timesince(answer.status_changed_at, clock.now())
+        return f"{waited} (overdue)" if answer.overdue else waited
+
+    def view_on_site(self, answer: Answer):
+        if answer.live_revision_id is None or answer.status == Status.RETRACTED:
+            return None
+        try:
+            return answer.get_absolute_url()
+        except NoReverseMatch:  # the reader site is not routed in this deployment
+            return None
+
+    # -- who may open what ----------------------------------------------------
+    # Model permissions (given to the Board and Editors groups) open the pages;
+    # editorial.rights decides every action.
+
+    def has_add_permission(self, request):
+        return False  # answers arrive as drafts through the drafting API
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # answers are retracted, never deleted
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_board_member(request.user):
+            actions.pop("start_review_selected", None)
+        if not is_editor(request.user):
+            actions.pop("assign_reviewer", None)
+        return actions
+
+    # -- queue actions --------------------------------------------------------
+
+    @admin.action(description="Start review of the selected answers")
+    def start_review_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda answer: services.answer_start_review(
+                acting_user=request.user, answer=answer.pk, expected_status=Status.SUBMITTED
+            ),
+            done="Started review of {n} answer(s).",
+        )
+
+    @admin.action(description="Assign a reviewer to the selected answers")
+    def assign_reviewer(self, request, queryset):
+        form = AssignForm(request.POST if "apply" in request.POST else None, reviewers=selectors.board_members())
+        if form.is_valid():
+            reviewer = form.cleaned_data["reviewer"]
+            self._each(
+                request,
+                queryset,
+                lambda answer: services.answer_assign(acting_user=request.user, answer=answer.pk, reviewer=reviewer),
+                done=f"Assigned {reviewer.get_username()} to {{n}} answer(s).",
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/editorial/answer/assign_reviewer.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Assign a reviewer",
+                "opts": self.opts,
+                "form": form,
+                "answers": queryset,
+                "count": queryset.count(),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "select_across": request.POST.get("select_across", "0"),
+            },
+        )
+
+    def _each(self, request, queryset, act, *, done: str) -> None:
+        """Run a service per selected answer; report successes and each refusal."""
+        succeeded, refused = 0, []
+        for answer in queryset.select_related("question"):
+            try:
+                act(answer)
+            except ReviewError as error:
+                refused.append(f"{answer.question}: {error.message}")
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done.format(n=succeeded), messages.SUCCESS)
+        for line in refused[:20]:
+            self.message_user(request, line, messages.ERROR)
+        if len(refused) > 20:
+            self.message_user(request, f"… and {len(refused) - 20} more refused.", messages.ERROR)
+
+    # -- the review page --------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/citations/<int:citation_id>/verdict/",
+                wrap(self.verdict_view),
+                name="answers_answer_verdict",
+            ),
+            path(
+                "<path:object_id>/citations/<int:citation_id>/waive/",
+                wrap(self.waive_view),
+                name="answers_answer_waive",
+            ),
+            path("<path:object_id>/comments/", wrap(self.comment_view), name="answers_answer_comment"),
+            path("<path:object_id>/assign/", wrap(self.assign_view), name="answers_answer_assign"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            return self._transition_post(request, object_id)
+        answer = selectors.answer_for_review(unquote(object_id))
+        request._vetted_review_answer = answer  # reused by get_object(): one load per page
+        context = {**(extra_context or {}), **self._review_context(request, answer)} if answer else extra_context
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def _review_context(self, request, answer: Answer) -> dict:
+        user = request.user
+        shown = answer.pending_revision or answer.live_revision
+        citations = list(shown.citations.all()) if shown else []
+        holds_review = answer.status == Status.UNDER_REVIEW and answer.reviewer_id == user.pk
+        under_review = answer.status == Status.UNDER_REVIEW and answer.pending_revision_id is not None
+        context = {
+            "title": f"Review: {answer.question}",
+            "subtitle": None,
+            "answer": answer,
+            "shown_revision": shown,
+            "shown_is_pending": shown is not None and shown.pk == answer.pending_revision_id,
+            "sections": render_sections(shown.sections.all()) if shown else [],
+            "citations": citations,
+            "anchor_prefix": "ref-",
+            "diff": None,
+            "time_in_state": timesince(answer.status_changed_at, clock.now()),
+            "overdue": answer.overdue,
+            "blockers": review.approval_blockers(answer) if "approve" in allowed_actions(user, answer) else [],
+            "may_record_verdicts": holds_review and is_board_member(user),
+            "may_waive": under_review and is_editor(user),
+            "checks": [CitationCheck(c, getattr(c, "verdict", None)) for c in citations],
+            "verdict_form": VerdictForm(),
+            "waiver_form": WaiverForm(),
+            "comments": list(answer.comments.all()),
+            "may_comment": is_board_member(user) or is_editor(user),
+            "comment_form": CommentForm(),
+            "audit_events": selectors.audit_trail(answer),
+            "audit_limit": selectors.AUDIT_TRAIL_LIMIT,
+            "audit_url": reverse("admin:editorial_auditevent_changelist") + f"?answer__id__exact={answer.pk}",
+            "assign_form": None,
+        }
+        live, pending = answer.live_revision, answer.pending_revision
+        if live is not None and pending is not None and live.pk != pending.pk:
+            context["diff"] = revision_diff(live, pending)
+        if is_editor(user) and answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
+            context["assign_form"] = AssignForm(
+                initial={"reviewer": answer.reviewer_id}, reviewers=selectors.board_members()
+            )
+        return context
+
+    def get_object(self, request, object_id, from_field=None):
+        loaded = getattr(request, "_vetted_review_answer", None)
+        if loaded is not None and from_field is None and str(loaded.pk) == str(object_id):
+            return loaded
+        return super().get_object(request, object_id, from_field)
+
+    # -- verdicts, waivers, comments, assignment ------------------------------------
+
+    def _citation(self, answer: Answer, citation_id: int) -> Citation:
+        return get_object_or_404(Citation, pk=citation_id, revision__answer_id=answer.pk)
+
+    def _form_post(self, request, object_id, form_class, act, *, done: str, **form_kwargs):
+        """Validate a small form from the review page and hand it to a service; back to the page."""
+        answer, redirect = self._answer_or_redirect(request, object_id)
+        if redirect:
+            return redirect
+        form = form_class(request.POST, **form_kwargs)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = (form.fields[field].label or field).capitalize() if field in form.fields else "Form"
+                self.message_user(request, f"{label}: {' '.join(errors)}", messages.ERROR)
+        else:
+            try:
+                act(answer, form.cleaned_data)
+            except ReviewError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(answer))
+
+    @staticmethod
+    def _anchor(response, anchor: str):
+        response["Location"] += f"#{anchor}"
+        return response
+
+    @method_decorator(require_POST)
+    def verdict_view(self, request, object_id, citation_id):
+        def act(answer, data):
+            citation = self._citation(answer, citation_id)
+            review.citation_verdict_record(
+                acting_user=request.user, citation=citation, verdict=data["verdict"], note=data["note"]
+            )
+
+        response = self._form_post(request, object_id, VerdictForm, act, done="Citation verdict recorded.")
+        return self._anchor(response, f"check-{citation_id}")
+
+    @method_decorator(require_POST)
+    def waive_view(self, request, object_id, citation_id):
+        def act(answer, data):
+            citation = self._citation(answer, citation_id)
+            review.citation_verdict_waive(acting_user=request.user, citation=citation, reason=data["reason"])
+
+        response = self._form_post(request, object_id, WaiverForm, act, done="Citation check waived.")
+        return self._anchor(response, f"check-{citation_id}")
+
+    @method_decorator(require_POST)
+    def comment_view(self, request, object_id):
+        def act(answer, data):
+            review.comment_add(acting_user=request.user, answer=answer.pk, body=data["body"])
+
+        response = self._form_post(request, object_id, CommentForm, act, done="Comment added.")
+        return self._anchor(response, "comments")
+
+    @method_decorator(require_POST)
+    def assign_view(self, request, object_id):
+        def act(answer, data):
+            services.answer_assign(acting_user=request.user, answer=answer.pk, reviewer=data["reviewer"])
+
+        return self._form_post(
+            request, object_id, AssignForm, act, done="Reviewer assigned.", reviewers=selectors.board_members()
+        )

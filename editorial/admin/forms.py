@@ -1,0 +1,83 @@
+"""Forms the review buttons open. They collect input; the services decide."""
+
+from django import forms
+from django.conf import settings
+
+from editorial.models import Verdict
+from editorial.review import COMMENT_MAX
+
+
+class _TransitionForm(forms.Form):
+    # The status the reviewer saw; the service refuses if the answer moved on since.
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def service_kwargs(self) -> dict:
+        return {}
+
+
+class ReasonForm(_TransitionForm):
+    """Request changes, Reject, Retract: the reason is required and audited."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        max_length=5000,
+        help_text="Recorded in the audit trail and sent to the drafting system.",
+    )
+
+    def service_kwargs(self) -> dict:
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class ApprovalForm(_TransitionForm):
+    """Approve and Re-approve: the attestation and the password, like an electronic signature."""
+
+    attest = forms.BooleanField(label=settings.APPROVAL_ATTESTATION, required=True, label_suffix="")
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Enter your password again to sign this approval.",
+    )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if self.user is None or not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password; nothing was approved.", code="bad_password")
+        return password
+
+    def service_kwargs(self) -> dict:
+        # The attestation text the audit event records is the one the reviewer ticked.
+        return {"attestation": settings.APPROVAL_ATTESTATION}
+
+
+class VerdictForm(forms.Form):
+    verdict = forms.ChoiceField(choices=Verdict.choices)
+    note = forms.CharField(required=False, max_length=2000, widget=forms.TextInput(attrs={"size": 40}))
+
+
+class WaiverForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.TextInput(attrs={"size": 40}))
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment", max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3, "cols": 80})
+    )
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(queryset=None, empty_label="Choose a board member")
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = _reviewer_label
+
+
+def _reviewer_label(user) -> str:
+    profile = getattr(user, "reviewer_profile", None)
+    return f"{profile} ({user.get_username()})" if profile else user.get_username()

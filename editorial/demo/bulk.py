@@ -1,0 +1,76 @@
+"""Many answers at once, for the sweep benchmark and the query-count tests.
+
+Rows are written with bulk_create, bypassing the services on purpose: the
+point is a large table to sweep, not a believable history (no audit events).
+"""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+
+from answers import clock
+from answers.models import Answer, Question, Revision, SourceKind, Status
+
+
+def bulk_answers(
+    *,
+    count: int,
+    specialty,
+    author,
+    status: str = Status.APPROVED,
+    next_review_due: date | None = None,
+    status_changed_at: datetime | None = None,
+    prefix: str = "bulk",
+    batch_size: int = 5000,
+) -> list[int]:
+    """Create `count` answers in `status`, each with one revision (live when
+    approved, pending otherwise). Returns the answer ids."""
+    now = clock.now()
+    today = clock.today()
+    status_changed_at = status_changed_at or now
+    questions = Question.objects.bulk_create(
+        [
+            Question(text=f"{prefix} question {i}", slug=f"{prefix}-question-{i}", specialty=specialty, created_at=now)
+            for i in range(count)
+        ],
+        batch_size=batch_size,
+    )
+    approved = status == Status.APPROVED
+    answers = Answer.objects.bulk_create(
+        [
+            Answer(
+                question=q,
+                status=status,
+                status_changed_at=status_changed_at,
+                created_at=now,
+                approved_at=now if approved else None,
+                last_updated=today if approved else None,
+                last_reviewed=today if approved else None,
+                next_review_due=(next_review_due or today + settings.REVIEW_INTERVAL) if approved else None,
+            )
+            for q in questions
+        ],
+        batch_size=batch_size,
+    )
+    Revision.objects.bulk_create(
+        [
+            Revision(
+                answer=a,
+                number=1,
+                source_kind=SourceKind.MODEL,
+                model_name="bench",
+                created_by=author,
+                created_at=now,
+                content_hash=f"{a.pk:064x}",
+            )
+            for a in answers
+        ],
+        batch_size=batch_size,
+    )
+    ids = [a.pk for a in answers]
+    revision = Subquery(Revision.objects.filter(answer=OuterRef("pk")).values("pk")[:1])
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        Answer.objects.filter(pk__in=chunk).update(**{"live_revision" if approved else "pending_revision": revision})
+    return ids

@@ -1,0 +1,138 @@
+"""The outbox: notifications are written to the database with the decision
+and handed to the broker only after the transaction commits.
+
+If Redis is down at that moment the decision still stands and the row waits;
+`relay_pending()` (the `relay_outbox` beat task and management command) hands
+over whatever the broker never got. Handing a row over twice is harmless: the
+delivery task records each e-mail it sends (`editorial.notifications`).
+"""
+
+import contextlib
+import contextvars
+import logging
+from collections.abc import Iterator
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from kombu.exceptions import OperationalError
+
+from answers import clock
+from editorial import effects
+from editorial.models import AuditEvent, NotificationKind, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# Audit actions that notify someone, and the kind of notice they are.
+KIND_OF_ACTION = {
+    "vetted.answer.submit": NotificationKind.SUBMITTED,
+    "vetted.answer.assign": NotificationKind.ASSIGNED,
+    "vetted.answer.approve": NotificationKind.DECISION,
+    "vetted.answer.request_changes": NotificationKind.DECISION,
+    "vetted.answer.reject": NotificationKind.DECISION,
+    "vetted.answer.retract": NotificationKind.DECISION,
+    "vetted.answer.review_due": NotificationKind.REVIEW_DUE,
+}
+
+# Message ids per task, when many are handed over at once (sweeps, relay).
+CHUNK = 100
+
+
+def _message_for(event: AuditEvent) -> OutboxMessage | None:
+    kind = KIND_OF_ACTION.get(event.action)
+    if kind is None:
+        return None
+    data = {"answer_ids": [event.answer_id]} if kind == NotificationKind.REVIEW_DUE else {}
+    return OutboxMessage(kind=kind, event=event, answer_id=event.answer_id, data=data)
+
+
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("vetted_outbox_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Write no notifications inside the block (the demo's replayed history is not news)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def record_event(event: AuditEvent) -> None:
+    """Effects handler: runs inside the service's transaction."""
+    if _muted.get():
+        return
+    message = _message_for(event)
+    if message is not None:
+        message.save()
+        relay_on_commit([message.pk])
+
+
+def _record_events(events: list[AuditEvent]) -> None:
+    """Many events at once (the re-review sweep): re-review notices of one
+    batch become one message, so each board member gets one e-mail."""
+    if _muted.get():
+        return
+    due, messages = [], []
+    for event in events:
+        if event.action == "vetted.answer.review_due":
+            due.append(event.answer_id)
+        elif (message := _message_for(event)) is not None:
+            messages.append(message)
+    if due:
+        messages.append(OutboxMessage(kind=NotificationKind.REVIEW_DUE, data={"answer_ids": due}))
+    created = OutboxMessage.objects.bulk_create(messages)
+    relay_on_commit([message.pk for message in created])
+
+
+record_event.many = _record_events
+
+
+def relay_on_commit(message_ids: list[int]) -> None:
+    if message_ids:
+        transaction.on_commit(partial(relay, message_ids))
+
+
+def relay(message_ids: list[int]) -> int:
+    """Hand messages to the broker, CHUNK per task. Returns how many were
+    handed over; a broker error is logged and leaves the rest for the relay."""
+    from editorial.tasks import deliver_outbox
+
+    handed = 0
+    for start in range(0, len(message_ids), CHUNK):
+        chunk = message_ids[start : start + CHUNK]
+        try:
+            deliver_outbox.apply_async(args=[chunk])
+        except (OperationalError, ConnectionError) as exc:
+            log.warning(
+                "Broker unavailable; %d outbox message(s) wait for the relay: %s", len(message_ids) - handed, exc
+            )
+            break
+        OutboxMessage.objects.filter(pk__in=chunk).update(enqueued_at=clock.now())
+        handed += len(chunk)
+    return handed
+
+
+def pending_ids(*, limit: int = 10_000) -> list[int]:
+    """Undelivered messages the broker never got, or got long ago."""
+    now = clock.now()
+    return list(
+        OutboxMessage.objects.filter(done_at=None)
+        .filter(
+            Q(enqueued_at=None, created_at__lte=now - settings.OUTBOX_RELAY_AFTER)
+            | Q(enqueued_at__lte=now - settings.OUTBOX_REQUEUE_AFTER)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def relay_pending(*, limit: int = 10_000) -> tuple[int, int]:
+    """Returns (messages found, messages handed to the broker)."""
+    ids = pending_ids(limit=limit)
+    return len(ids), relay(ids) if ids else 0
+
+
+effects.subscribe(record_event)

@@ -1,0 +1,98 @@
+"""The list of approved answers: newest first, search, specialty filter, pagination."""
+
+import pytest
+from django.urls import reverse
+
+from answers.models import Question, Status
+
+
+def _questions(response) -> list[str]:
+    return [answer.question.text for answer in response.context["page"].object_list]
+
+
+def test_home_and_answers_list_show_approved_answers_newest_first(client, approved):
+    older = approved("2025-01-10", question="What is the first-line treatment for gout?")
+    newer = approved("2025-05-20", question="How is atrial fibrillation anticoagulated?")
+    for url in ("/", reverse("answers:list")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert _questions(response) == [newer.question.text, older.question.text]
+    html = response.content.decode()
+    assert f'href="{newer.get_absolute_url()}"' in html
+    assert "May 20, 2025" in html
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.UNDER_REVIEW, Status.REJECTED, Status.RETRACTED])
+def test_list_leaves_out_answers_without_approved_content(client, settings, answer_in, approved, status):
+    settings.SHOW_PENDING_ANSWERS = True
+    shown = approved(question="What is the first-line treatment for gout?")
+    answer_in(status)
+    assert _questions(client.get("/answers/")) == [shown.question.text]
+
+
+def test_search_finds_answers_by_question_and_by_approved_text(client, approved):
+    gout = approved(question="What is the first-line treatment for gout?")
+    fib = approved(
+        question="How is atrial fibrillation anticoagulated?",
+        sections=[{"heading": "From the Guidelines", "body": "Apixaban is preferred over warfarin [1]."}],
+    )
+    assert _questions(client.get("/answers/", {"q": "gout"})) == [gout.question.text]
+    assert _questions(client.get("/answers/", {"q": "apixaban"})) == [fib.question.text]
+    assert _questions(client.get("/answers/", {"q": "zebra"})) == []
+    assert "No reviewed answer matches" in client.get("/answers/", {"q": "zebra"}).content.decode()
+
+
+def test_search_ignores_text_that_is_still_in_review(client, approved, revise):
+    answer = approved(question="What is the first-line treatment for gout?")
+    revise(answer, body="Colchicine at low dose [1].", approve=False)
+    assert _questions(client.get("/answers/", {"q": "colchicine"})) == []
+
+
+def test_hostile_search_input_is_handled(client, approved):
+    approved()
+    for query in ['"unbalanced', "a & | ! ( )", "<script>alert(1)</script>", "x" * 5000, "' OR 1=1 --"]:
+        response = client.get("/answers/", {"q": query})
+        assert response.status_code == 200
+        assert "<script>alert(1)" not in response.content.decode()
+
+
+def test_specialty_filter_keeps_one_specialty(client, approved, other_specialty):
+    blood = approved(question="What is the first-line treatment for anaemia?")
+    heart = approved(question="How is angina treated?")
+    Question.objects.filter(pk=heart.question_id).update(specialty=other_specialty)  # the factory's specialty is fixed
+    assert _questions(client.get("/answers/", {"specialty": "cardiology"})) == [heart.question.text]
+    assert _questions(client.get("/answers/", {"specialty": "hematology-oncology"})) == [blood.question.text]
+    html = client.get("/answers/").content.decode()
+    assert '<option value="cardiology">Cardiology</option>' in html
+
+
+def test_list_is_paginated(client, approved):
+    for n in range(23):
+        approved(question=f"Question number {n} about anaemia?")
+    first = client.get("/answers/")
+    assert len(first.context["page"].object_list) == 20
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get("/answers/", {"page": 2})
+    assert len(second.context["page"].object_list) == 3
+    assert client.get("/answers/", {"page": "999"}).status_code == 200
+    assert client.get("/answers/", {"page": "abc"}).status_code == 200
+
+
+def test_list_runs_a_fixed_number_of_queries(client, approved, django_assert_num_queries):
+    for n in range(5):
+        approved(question=f"Question number {n} about anaemia?")
+    with django_assert_num_queries(3):  # count, page, specialties
+        client.get("/answers/")
+
+
+@pytest.mark.postgres
+def test_postgres_search_ranks_question_matches_above_body_matches(client, approved):
+    in_body = approved(
+        "2025-06-01",
+        question="How is atrial fibrillation anticoagulated?",
+        sections=[{"heading": "Note", "body": "Patients with gout also need care [1]."}],
+    )
+    in_question = approved("2025-01-01", question="What is the first-line treatment for gout?")
+    assert _questions(client.get("/answers/", {"q": "gout"})) == [in_question.question.text, in_body.question.text]
+    # websearch syntax: stemming and negation
+    assert _questions(client.get("/answers/", {"q": "treatments -fibrillation"})) == [in_question.question.text]

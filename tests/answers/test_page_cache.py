@@ -1,0 +1,108 @@
+"""The answer page's cost is fixed, its HTML is cached, and a new approval replaces it."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from answers.answer_page import CSRF_PLACEHOLDER, cache_key
+from answers.selectors import answer_for_reader
+
+# 1 query for the question's answers (with specialty, reviewer and profile),
+# which is also what keys the cache; on a miss, 1 for the sections and 1 for the citations.
+QUERIES_COLD = 3
+QUERIES_WARM = 1
+
+
+def _many_sections_and_citations(n: int) -> dict:
+    return {
+        "sections": [{"heading": f"Section {i}", "body": f"Finding {i} [{i}]."} for i in range(1, n + 1)],
+        "citations": [{"number": i, "title": f"Study {i}", "pmid": str(10_000_000 + i)} for i in range(1, n + 1)],
+    }
+
+
+@pytest.mark.parametrize("size", [1, 5, 40])
+def test_answer_page_runs_a_fixed_number_of_queries(client, approved, django_assert_num_queries, size):
+    answer = approved(**_many_sections_and_citations(size))
+    url = answer.get_absolute_url()
+    with django_assert_num_queries(QUERIES_COLD):
+        response = client.get(url)
+    assert response.content.decode().count('class="answer-section"') == size
+    with django_assert_num_queries(QUERIES_WARM):
+        warm = client.get(url)
+    assert _without_csrf(warm.content) == _without_csrf(response.content)
+
+
+def _without_csrf(html: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+
+
+def test_a_cached_page_is_served_without_rendering_again(client, approved):
+    answer = approved()
+    client.get(answer.get_absolute_url())
+    key = cache_key(answer_for_reader(slug=answer.question.slug, audience="professional"), host="testserver")
+    cached = cache.get(key)
+    assert "Oral iron first" in cached
+    assert CSRF_PLACEHOLDER in cached  # the reader's own token is filled in on the way out
+    cache.set(key, cached.replace("Oral iron first", "Served from the cache"))
+    html = client.get(answer.get_absolute_url()).content.decode()
+    assert "Served from the cache" in html
+    assert CSRF_PLACEHOLDER not in html
+    assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', html)
+
+
+def test_an_overdue_review_gets_its_own_cached_page(client, settings, approved):
+    from datetime import timedelta
+
+    from answers import clock
+    from tests.answers.conftest import at
+
+    settings.REVIEW_OVERDUE_GRACE = timedelta(days=0)
+    answer = approved("2025-03-24")
+    with clock.travel(at("2026-03-24")):
+        assert "Review overdue" not in client.get(answer.get_absolute_url()).content.decode()
+    with clock.travel(at("2026-03-25")):
+        assert "Review overdue" in client.get(answer.get_absolute_url()).content.decode()
+
+
+def test_a_newly_approved_revision_replaces_the_cached_page(client, approved, revise):
+    answer = approved()
+    url = answer.get_absolute_url()
+    assert "Oral iron first" in client.get(url).content.decode()
+    old_live = answer.live_revision_id
+    revise(answer, body="Newly approved guidance [1].")
+    assert answer.live_revision_id != old_live
+    html = client.get(url).content.decode()
+    assert "Newly approved guidance" in html
+    assert "Oral iron first" not in html
+    assert 'datetime="2026-01-10"' in html  # last updated moved with the content
+
+
+def test_a_pending_revision_does_not_touch_the_cached_approved_page(client, approved, revise):
+    answer = approved()
+    url = answer.get_absolute_url()
+    first = client.get(url).content.decode()
+    revise(answer, body="Still in review [1].", approve=False)
+    second = client.get(url).content.decode()
+    assert "Still in review" not in second
+    assert "Oral iron first" in first and "Oral iron first" in second
+
+
+def test_a_retraction_is_seen_at_once_despite_the_cache(client, approved, editor):
+    from editorial import services
+
+    answer = approved()
+    url = answer.get_absolute_url()
+    assert client.get(url).status_code == 200
+    services.answer_retract(acting_user=editor, answer=answer, reason="Withdrawn.")
+    assert client.get(url).status_code == 410
+
+
+def test_each_audience_has_its_own_cached_page(client, approved):
+    answer = approved()
+    patient = approved(
+        question=answer.question.text, audience="patient", sections=[{"heading": "For you", "body": "Plain words [1]."}]
+    )
+    assert "Oral iron first" in client.get(answer.get_absolute_url()).content.decode()
+    assert "Plain words" in client.get(patient.get_absolute_url()).content.decode()
+    assert "Oral iron first" in client.get(answer.get_absolute_url()).content.decode()

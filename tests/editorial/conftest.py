@@ -1,0 +1,54 @@
+"""Fixtures and helpers for the reviewer's desk (admin) tests."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from answers.models import Answer, ReviewerProfile
+from editorial import roles
+from editorial.models import AuditEvent
+from tests.conftest import _user
+
+
+@pytest.fixture
+def author(db, specialty):
+    """A board member who also drafts (as an editor may): the author of the revisions they submit."""
+    user = _user("arthur", group=roles.BOARD)
+    user.groups.add(Group.objects.get(name=roles.EDITORS))
+    profile = ReviewerProfile.objects.create(user=user, display_name="Dr. Arthur Lee", slug="arthur-lee")
+    profile.specialties.add(specialty)
+    return user
+
+
+def password_of(user) -> str:
+    return f"{user.get_username()}-password"
+
+
+def review_url(answer: Answer) -> str:
+    return reverse("admin:answers_answer_change", args=[answer.pk])
+
+
+def transition_url(answer: Answer, name: str) -> str:
+    return reverse("admin:answers_answer_transition", kwargs={"object_id": answer.pk, "transition_name": name})
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def event_count(answer: Answer) -> int:
+    return AuditEvent.objects.filter(answer_id=answer.pk).count()
+
+
+def reloaded(answer: Answer) -> Answer:
+    return Answer.objects.get(pk=answer.pk)
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    """Named users are created with a cheap hasher: these tests sign in and re-enter passwords a lot.
+
+    Use it with `pytest.mark.usefixtures("fast_passwords")`, which runs it before the user fixtures.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,47 @@
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from answers.models import Answer, Question, Status
+from editorial.audit import verify_chain
+from editorial.models import AuditEvent
+
+SEED = "What are the latest publications on the use of inotuzumab ozogamicin"
+
+
+def _load(capsys) -> str:
+    call_command("load_demo", "--answers", "40")
+    return capsys.readouterr().out
+
+
+def test_demo_loads_the_seed_answer_approved_with_its_history(db, capsys):
+    out = _load(capsys)
+    answer = Answer.objects.get(question__text__startswith=SEED)
+    assert answer.status == Status.APPROVED
+    assert str(answer.last_updated) == "2025-03-24"
+    assert str(answer.last_reviewed) == "2026-03-20"
+    revision = answer.live_revision
+    assert [s.heading for s in revision.sections.all()] == [
+        "From the Guidelines", "From the Research", "Key Findings", "Adverse Events",
+    ]  # fmt: skip
+    assert revision.citations.count() == 6
+    assert revision.verify_hash()
+    assert "vetted-chen-demo" in out and "drafter" in out
+
+
+def test_demo_spreads_answers_over_every_state_with_an_intact_chain(db, capsys):
+    _load(capsys)
+    states = set(Answer.objects.values_list("status", flat=True))
+    assert {Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED} <= states
+    checked, broken = verify_chain()
+    assert broken is None and checked == AuditEvent.objects.count()
+
+
+def test_demo_is_idempotent_and_resets_demo_passwords(db, capsys):
+    _load(capsys)
+    counts = (Question.objects.count(), AuditEvent.objects.count(), User.objects.count())
+    editor = User.objects.get(username="editor")
+    editor.set_password("changed")
+    editor.save()
+    _load(capsys)
+    assert (Question.objects.count(), AuditEvent.objects.count(), User.objects.count()) == counts
+    assert User.objects.get(username="editor").check_password("vetted-editor-demo")

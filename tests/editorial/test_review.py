@@ -1,0 +1,76 @@
+import pytest
+
+from answers.models import Status
+from editorial import review
+from editorial.errors import InvalidInput, InvalidState, NotAllowed
+from editorial.models import CitationVerdict, Comment
+
+
+def test_the_holder_records_a_verdict_with_a_note(answer_in, board_member):
+    answer = answer_in(Status.UNDER_REVIEW)
+    citation = answer.pending_revision.citations.first()
+    review.citation_verdict_record(
+        acting_user=board_member, citation=citation, verdict="unverifiable", note="Not found"
+    )
+    verdict = CitationVerdict.objects.get(citation=citation)
+    assert (verdict.verdict, verdict.note, verdict.reviewer) == ("unverifiable", "Not found", board_member)
+    event = answer.audit_events.get(action="vetted.citation.verdict")
+    assert event.data == {"citation": 1, "verdict": "unverifiable"}
+
+
+def test_a_changed_verdict_replaces_the_earlier_one(answer_in, board_member):
+    answer = answer_in(Status.UNDER_REVIEW)
+    citation = answer.pending_revision.citations.first()
+    review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="unsupported")
+    review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+    assert CitationVerdict.objects.get(citation=citation).verdict == "verified"
+    assert answer.audit_events.filter(action="vetted.citation.verdict").count() == 2
+
+
+def test_only_the_holder_records_verdicts(answer_in, second_board_member, editor):
+    answer = answer_in(Status.UNDER_REVIEW)
+    citation = answer.pending_revision.citations.first()
+    for user in (second_board_member, editor):
+        with pytest.raises(NotAllowed):
+            review.citation_verdict_record(acting_user=user, citation=citation, verdict="verified")
+    assert not CitationVerdict.objects.exists()
+
+
+def test_verdicts_are_only_for_a_revision_under_review(answer_in, board_member):
+    answer = answer_in(Status.SUBMITTED)
+    citation = answer.pending_revision.citations.first()
+    with pytest.raises(InvalidState):
+        review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+
+
+def test_an_unknown_verdict_is_refused(answer_in, board_member):
+    answer = answer_in(Status.UNDER_REVIEW)
+    with pytest.raises(InvalidInput):
+        review.citation_verdict_record(
+            acting_user=board_member, citation=answer.pending_revision.citations.first(), verdict="maybe"
+        )
+
+
+def test_board_members_and_editors_comment_and_it_is_audited(answer_in, board_member, editor):
+    answer = answer_in(Status.UNDER_REVIEW)
+    review.comment_add(acting_user=board_member, answer=answer, body="Check the dose in section 1.")
+    review.comment_add(acting_user=editor, answer=answer, body="Agreed.")
+    assert [c.body for c in Comment.objects.filter(answer=answer)] == ["Check the dose in section 1.", "Agreed."]
+    assert answer.audit_events.filter(action="vetted.comment.add").count() == 2
+
+
+@pytest.mark.parametrize("who", ["reader", "drafter"])
+def test_others_cannot_comment(answer_in, request, who):
+    answer = answer_in(Status.SUBMITTED)
+    with pytest.raises(NotAllowed):
+        review.comment_add(acting_user=request.getfixturevalue(who), answer=answer, body="Hello")
+    assert not Comment.objects.exists()
+
+
+def test_an_empty_or_oversized_comment_is_refused(answer_in, editor):
+    answer = answer_in(Status.SUBMITTED)
+    with pytest.raises(InvalidInput):
+        review.comment_add(acting_user=editor, answer=answer, body="   ")
+    with pytest.raises(InvalidInput):
+        review.comment_add(acting_user=editor, answer=answer, body="x" * (review.COMMENT_MAX + 1))
+    assert not Comment.objects.exists()

@@ -1,0 +1,341 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from answers import clock
+from answers.models import Answer, Status
+from editorial import review, services
+from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
+from tests.conftest import APPROVAL, make_draft, verify_citations
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
+
+
+# -- submit -------------------------------------------------------------------
+
+
+def test_submitting_a_draft_creates_question_answer_and_first_revision(submit):
+    answer = submit()
+    assert answer.status == Status.SUBMITTED
+    assert answer.pending_revision.number == 1
+    assert answer.live_revision is None
+    assert answer.pending_revision.source_label == "medrafter 1.0"
+    assert [s.heading for s in answer.pending_revision.sections.all()] == ["From the Guidelines", "Key Findings"]
+    assert [c.number for c in answer.pending_revision.citations.all()] == [1, 2]
+
+
+def test_a_draft_needs_a_section(submit):
+    with pytest.raises(InvalidInput) as refused:
+        submit(sections=[])
+    assert refused.value.field == "sections"
+    assert not Answer.objects.exists()
+
+
+def test_a_reader_cannot_submit_drafts(submit, reader):
+    with pytest.raises(NotAllowed):
+        submit(acting_user=reader)
+    assert not Answer.objects.exists()
+
+
+def test_a_new_revision_is_refused_while_the_answer_is_in_review(answer_in, submit):
+    answer_in(Status.UNDER_REVIEW)
+    with pytest.raises(InvalidState) as refused:
+        submit()
+    assert refused.value.state == Status.UNDER_REVIEW
+    assert "under review" in refused.value.message
+
+
+def test_a_new_revision_of_an_approved_answer_leaves_the_live_one_in_place(answer_in, submit):
+    answer = answer_in(Status.APPROVED)
+    live = answer.live_revision
+    again = submit(sections=[{"heading": "From the Guidelines", "body": "Updated [1]."}])
+    assert again.pk == answer.pk
+    assert again.status == Status.SUBMITTED
+    assert again.live_revision == live
+    assert again.pending_revision.number == 2
+
+
+def test_a_rejected_answer_takes_no_new_revision(answer_in, submit):
+    answer_in(Status.REJECTED)
+    with pytest.raises(InvalidState):
+        submit()
+
+
+# -- start review ---------------------------------------------------------------
+
+
+def test_a_board_member_starts_review_and_holds_it(submit, board_member):
+    answer = submit()
+    services.answer_start_review(acting_user=board_member, answer=answer)
+    assert answer.status == Status.UNDER_REVIEW
+    assert answer.reviewer == board_member
+
+
+@pytest.mark.parametrize("who", ["editor", "drafter", "reader", "superuser"])
+def test_only_board_members_start_review(submit, request, who):
+    answer = submit()
+    with pytest.raises(NotAllowed):
+        services.answer_start_review(acting_user=request.getfixturevalue(who), answer=answer)
+    answer.refresh_from_db()
+    assert answer.status == Status.SUBMITTED
+
+
+def test_an_assigned_answer_is_reviewed_by_its_assignee(submit, editor, board_member, second_board_member):
+    answer = submit()
+    services.answer_assign(acting_user=editor, answer=answer, reviewer=second_board_member)
+    with pytest.raises(NotAllowed, match="assigned to daniel"):
+        services.answer_start_review(acting_user=board_member, answer=answer)
+    services.answer_start_review(acting_user=second_board_member, answer=answer)
+    assert answer.reviewer == second_board_member
+
+
+def test_only_editors_assign_and_only_to_board_members(submit, editor, board_member, reader):
+    answer = submit()
+    with pytest.raises(NotAllowed):
+        services.answer_assign(acting_user=board_member, answer=answer, reviewer=board_member)
+    with pytest.raises(NotAllowed):
+        services.answer_assign(acting_user=editor, answer=answer, reviewer=reader)
+    answer.refresh_from_db()
+    assert answer.reviewer is None
+
+
+def test_specialty_is_required_when_the_setting_says_so(submit, second_board_member, board_member, settings):
+    settings.REVIEW_REQUIRES_SPECIALTY = True
+    answer = submit()
+    with pytest.raises(NotAllowed, match="specialty"):
+        services.answer_start_review(acting_user=second_board_member, answer=answer)
+    services.answer_start_review(acting_user=board_member, answer=answer)
+    assert answer.status == Status.UNDER_REVIEW
+
+
+# -- approve ------------------------------------------------------------------------
+
+
+def test_approval_makes_the_revision_live_and_dates_it(answer_in, board_member, settings):
+    answer = answer_in(Status.UNDER_REVIEW)
+    verify_citations(board_member, answer)
+    with clock.travel(at("2025-03-24")):
+        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer.refresh_from_db()
+    assert answer.status == Status.APPROVED
+    assert answer.live_revision.number == 1
+    assert answer.pending_revision is None
+    assert answer.approved_by == board_member
+    assert answer.last_updated == date(2025, 3, 24)
+    assert answer.last_reviewed == date(2025, 3, 24)
+    assert answer.next_review_due == date(2025, 3, 24) + settings.REVIEW_INTERVAL
+
+
+def test_approval_needs_the_attestation(answer_in, board_member):
+    answer = answer_in(Status.UNDER_REVIEW)
+    verify_citations(board_member, answer)
+    with pytest.raises(InvalidInput) as refused:
+        services.answer_approve(acting_user=board_member, answer=answer, attestation="ok")
+    assert refused.value.field == "attestation"
+    answer.refresh_from_db()
+    assert answer.status == Status.UNDER_REVIEW
+
+
+def test_approval_is_blocked_while_a_citation_is_unchecked(answer_in, board_member):
+    answer = answer_in(Status.UNDER_REVIEW)
+    with pytest.raises(Blocked, match="Citation 1 has not been checked"):
+        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer.refresh_from_db()
+    assert answer.status == Status.UNDER_REVIEW
+
+
+def test_approval_is_blocked_by_an_unsupported_citation_until_an_editor_waives_it(answer_in, board_member, editor):
+    answer = answer_in(Status.UNDER_REVIEW)
+    first, second = answer.pending_revision.citations.all()
+    review.citation_verdict_record(acting_user=board_member, citation=first, verdict="verified")
+    review.citation_verdict_record(acting_user=board_member, citation=second, verdict="unsupported", note="No.")
+    with pytest.raises(Blocked, match="Citation 2 is marked as not supporting"):
+        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    with pytest.raises(NotAllowed):
+        review.citation_verdict_waive(acting_user=board_member, citation=second, reason="Fine")
+    with pytest.raises(InvalidInput):
+        review.citation_verdict_waive(acting_user=editor, citation=second, reason=" ")
+    review.citation_verdict_waive(acting_user=editor, citation=second, reason="The claim is covered by [1].")
+    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    assert answer.status == Status.APPROVED
+
+
+def test_an_unverifiable_citation_does_not_block_approval(answer_in, board_member):
+    answer = answer_in(Status.UNDER_REVIEW)
+    for citation in answer.pending_revision.citations.all():
+        review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="unverifiable")
+    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    assert answer.status == Status.APPROVED
+
+
+def test_author_cannot_approve_own_revision(specialty, board_member, second_board_member, editor):
+    # An editor who is also on the board writes a revision by hand.
+    from django.contrib.auth.models import Group
+
+    board_member.groups.add(Group.objects.get(name="Editors"))
+    revision = services.draft_submit(acting_user=board_member, draft=make_draft(specialty, source_kind="human"))
+    answer = Answer.objects.get(pk=revision.answer_id)
+    with pytest.raises(NotAllowed, match="You wrote this revision"):
+        services.answer_start_review(acting_user=board_member, answer=answer)
+    with pytest.raises(NotAllowed):
+        services.answer_assign(acting_user=editor, answer=answer, reviewer=board_member)
+
+
+def test_only_the_reviewer_holding_the_review_approves(answer_in, board_member, second_board_member):
+    answer = answer_in(Status.UNDER_REVIEW)
+    verify_citations(board_member, answer)
+    with pytest.raises(NotAllowed, match="holds this review"):
+        services.answer_approve(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
+
+
+def test_an_editor_reassignment_hands_the_decision_over(answer_in, board_member, second_board_member, editor):
+    answer = answer_in(Status.UNDER_REVIEW)
+    services.answer_assign(acting_user=editor, answer=answer, reviewer=second_board_member)
+    verify_citations(second_board_member, answer)
+    services.answer_approve(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
+    answer.refresh_from_db()
+    assert answer.approved_by == second_board_member
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED])
+def test_approve_from_the_wrong_state_names_the_state(answer_in, board_member, status):
+    answer = answer_in(status)
+    with pytest.raises(InvalidState) as refused:
+        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    assert refused.value.state == status
+    assert answer.get_status_display().lower() in refused.value.message
+    assert refused.value.message.startswith("Cannot approve")
+
+
+def test_a_stale_page_is_refused(answer_in, board_member):
+    answer = answer_in(Status.UNDER_REVIEW)
+    with pytest.raises(Conflict, match="changed while you were looking"):
+        services.answer_request_changes(
+            acting_user=board_member, answer=answer, reason="x", expected_status=Status.SUBMITTED
+        )
+    answer.refresh_from_db()
+    assert answer.status == Status.UNDER_REVIEW
+
+
+# -- re-approval of the same revision --------------------------------------------------------
+
+
+def test_reaffirming_moves_last_reviewed_but_not_last_updated(answer_in, board_member, second_board_member, settings):
+    with clock.travel(at("2025-03-24")):
+        answer = answer_in(Status.APPROVED)
+    with clock.travel(at("2026-03-20")):
+        services.answer_reaffirm(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
+    answer.refresh_from_db()
+    assert answer.last_updated == date(2025, 3, 24)
+    assert answer.last_reviewed == date(2026, 3, 20)
+    assert answer.next_review_due == date(2026, 3, 20) + settings.REVIEW_INTERVAL
+    assert answer.status == Status.APPROVED
+
+
+def test_approving_a_new_revision_moves_last_updated(answer_in, submit, board_member):
+    with clock.travel(at("2025-03-24")):
+        answer = answer_in(Status.APPROVED)
+    with clock.travel(at("2025-06-01")):
+        submit(sections=[{"heading": "From the Guidelines", "body": "New advice [1]."}])
+        services.answer_start_review(acting_user=board_member, answer=answer)
+        verify_citations(board_member, answer)
+        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer.refresh_from_db()
+    assert answer.live_revision.number == 2
+    assert answer.last_updated == date(2025, 6, 1)
+
+
+def test_the_sweep_marks_overdue_content_once(answer_in, settings):
+    with clock.travel(at("2025-01-10")):
+        answer = answer_in(Status.APPROVED)
+    with clock.travel(at("2025-06-01")):
+        assert services.answer_mark_review_due(answer=answer) is False
+    with clock.travel(at("2026-01-11")):
+        assert services.answer_mark_review_due(answer=answer) is True
+        assert services.answer_mark_review_due(answer=answer) is False
+    answer.refresh_from_db()
+    assert answer.review_due is True
+    assert answer.audit_events.filter(action="vetted.answer.review_due").count() == 1
+
+
+# -- request changes, reject, retract -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "action, status",
+    [
+        (services.answer_request_changes, Status.CHANGES_REQUESTED),
+        (services.answer_reject, Status.REJECTED),
+    ],
+)
+def test_decisions_need_a_reason(answer_in, board_member, action, status):
+    answer = answer_in(Status.UNDER_REVIEW)
+    with pytest.raises(InvalidInput) as refused:
+        action(acting_user=board_member, answer=answer, reason="  ")
+    assert refused.value.field == "reason"
+    answer.refresh_from_db()
+    assert answer.status == Status.UNDER_REVIEW
+    action(acting_user=board_member, answer=answer, reason="Dose is wrong.")
+    assert answer.status == status
+
+
+def test_changes_requested_then_resubmitted_goes_back_to_submitted(answer_in, submit):
+    answer = answer_in(Status.CHANGES_REQUESTED)
+    again = submit(sections=[{"heading": "From the Guidelines", "body": "Fixed [1]."}])
+    assert again.pk == answer.pk
+    assert again.status == Status.SUBMITTED
+    assert again.pending_revision.number == 2
+
+
+def test_retracting_withdraws_the_live_revision(answer_in, editor):
+    answer = answer_in(Status.APPROVED)
+    services.answer_retract(acting_user=editor, answer=answer, reason="Guideline withdrawn.")
+    answer.refresh_from_db()
+    assert answer.status == Status.RETRACTED
+    assert answer.live_revision is None
+    assert answer.retraction_reason == "Guideline withdrawn."
+    assert answer.retracted_at is not None
+    assert not Answer.objects.public().exists()
+
+
+def test_drafting_systems_cannot_retract(answer_in, drafter):
+    answer = answer_in(Status.APPROVED)
+    with pytest.raises(NotAllowed):
+        services.answer_retract(acting_user=drafter, answer=answer, reason="x")
+
+
+def test_retract_needs_a_reason(answer_in, editor):
+    answer = answer_in(Status.APPROVED)
+    with pytest.raises(InvalidInput):
+        services.answer_retract(acting_user=editor, answer=answer, reason="")
+    answer.refresh_from_db()
+    assert answer.status == Status.APPROVED
+
+
+def test_a_retracted_answer_can_be_resubmitted(answer_in, submit):
+    answer_in(Status.RETRACTED)
+    again = submit(sections=[{"heading": "From the Guidelines", "body": "Corrected [1]."}])
+    assert again.status == Status.SUBMITTED
+
+
+def test_a_refused_transition_changes_nothing(answer_in, board_member):
+    answer = answer_in(Status.UNDER_REVIEW)
+    events = answer.audit_events.count()
+    changed_at = answer.status_changed_at
+    with pytest.raises(InvalidInput):
+        services.answer_reject(acting_user=board_member, answer=answer, reason="")
+    answer.refresh_from_db()
+    assert answer.audit_events.count() == events
+    assert answer.status_changed_at == changed_at
+
+
+def test_time_in_state_restarts_at_each_transition(submit, board_member):
+    with clock.travel(at("2025-01-01")):
+        answer = submit()
+    with clock.travel(at("2025-01-03")):
+        services.answer_start_review(acting_user=board_member, answer=answer)
+    assert answer.status_changed_at == at("2025-01-03")
+    assert answer.created_at == at("2025-01-01")
+    assert answer.status_changed_at - answer.created_at == timedelta(days=2)

@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install worker beat bench lint clean
+.PHONY: run test install worker beat bench bench-api lint clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -44,6 +44,11 @@ bench: install
 bench: bench-reports
 bench-reports: install
 	$(BIN)/python manage.py report_benchmark
+
+# Drafting API: drafts/s through the API (1 and 4 clients) and import_drafts for 10,000 drafts; needs PostgreSQL.
+bench: bench-api
+bench-api: install
+	$(BIN)/python bench/drafting_api.py
 
 lint: install
 	$(BIN)/ruff check .

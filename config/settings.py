@@ -297,3 +297,22 @@ FOLLOW_UP_RATE_LIMIT = envint("FOLLOW_UP_RATE_LIMIT", 5)
 FOLLOW_UP_RATE_WINDOW = timedelta(seconds=envint("FOLLOW_UP_RATE_WINDOW_SECONDS", 3600))
 # Where readers report an error in an answer (shown on the editorial policy).
 EDITORIAL_CONTACT_EMAIL = envstr("EDITORIAL_CONTACT_EMAIL", "editors@vetted.invalid")
+
+# --- Drafting API and webhooks (editorial/api, editorial/webhooks.py) --------
+# "ninja" serves the Swagger UI assets from our own static files (no CDN).
+INSTALLED_APPS += ["ninja"]  # noqa: F405
+# Bodies larger than this are refused with 413 before they are parsed.
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, API_MAX_BODY_BYTES)
+API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
+WEBHOOK_TIMEOUT = timedelta(seconds=envint("WEBHOOK_TIMEOUT_SECONDS", 10))
+# Retries: base * 2**(n-1), each wait at most WEBHOOK_RETRY_MAX_DELAY, for WEBHOOK_RETRY_WINDOW after the decision.
+WEBHOOK_RETRY_BASE = timedelta(seconds=envint("WEBHOOK_RETRY_BASE_SECONDS", 30))
+WEBHOOK_RETRY_MAX_DELAY = timedelta(hours=envint("WEBHOOK_RETRY_MAX_DELAY_HOURS", 6))
+WEBHOOK_RETRY_WINDOW = timedelta(hours=envint("WEBHOOK_RETRY_WINDOW_HOURS", 24))
+# Waits up to this long are Celery countdowns; longer ones wait for the sweep (below the visibility timeout).
+WEBHOOK_COUNTDOWN_MAX = timedelta(minutes=10)
+CELERY_BEAT_SCHEDULE["webhook-retry-due"] = {
+    "task": "editorial.tasks_webhooks.webhook_retry_due",
+    "schedule": timedelta(minutes=1),
+}

@@ -3,9 +3,11 @@ from django.urls import include, path
 
 from config import health
 from editorial import preferences
+from editorial.api import api as drafting_api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", drafting_api.urls),
     path("editorial/preferences/", preferences.preferences_edit, name="notification_preferences"),
     path("editorial/reports/", include("editorial.reports.urls")),
     path("", include("answers.urls")),

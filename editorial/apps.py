@@ -6,4 +6,8 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial review"
 
     def ready(self) -> None:
-        from editorial import outbox  # noqa: F401  (subscribes the notification outbox to audit events)
+        from editorial import (  # noqa: F401  (the API's admin, webhook handler and tasks)
+            admin_api,
+            outbox,  # noqa: F401  (subscribes the notification outbox to audit events)
+            tasks_webhooks,
+        )

@@ -1,5 +1,6 @@
 """Editorial models, one module per concept."""
 
+from editorial.models.api import ApiToken, DraftReceipt, WebhookAttempt, WebhookDelivery  # noqa: F401
 from editorial.models.audit import AuditEvent
 from editorial.models.exports import ExportStatus, ReportExport
 from editorial.models.notifications import NotificationKind, NotificationPreference

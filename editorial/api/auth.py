@@ -1,0 +1,20 @@
+"""Bearer tokens for drafting systems: 401 for a missing, unknown or revoked token, 403 outside the group."""
+
+from ninja.errors import AuthorizationError
+from ninja.security import HttpBearer
+
+from editorial.models import ApiToken
+from editorial.models.api import token_digest
+from editorial.roles import DRAFTING, is_drafting_system
+
+
+class DraftingSystemToken(HttpBearer):
+    def authenticate(self, request, token: str) -> ApiToken | None:
+        if not token:
+            return None
+        found = ApiToken.objects.active().select_related("user").filter(digest=token_digest(token)).first()
+        if found is None:
+            return None
+        if not is_drafting_system(found.user):
+            raise AuthorizationError(message=f"This token's user is not in the {DRAFTING} group.")
+        return found

@@ -1,0 +1,87 @@
+"""What the API answers with (the draft it accepts is `editorial.drafts.DraftIn`)."""
+
+from datetime import datetime
+
+from ninja import Schema
+
+
+class DraftCreatedOut(Schema):
+    id: int
+    answer_id: int
+    revision: int
+    status: str
+    url: str
+
+
+class DecisionOut(Schema):
+    action: str
+    label: str
+    status: str
+    reason: str
+    decided_by: str
+    decided_at: datetime
+
+
+class CitationVerdictOut(Schema):
+    number: int
+    title: str
+    verdict: str | None
+    note: str
+    waived: bool
+    waiver_reason: str
+
+
+class DraftOut(Schema):
+    id: int
+    external_id: str
+    answer_id: int
+    revision: int
+    status: str
+    answer_status: str
+    live_revision: int | None
+    public_url: str | None
+    submitted_at: datetime
+    decisions: list[DecisionOut]
+    citations: list[CitationVerdictOut]
+
+
+class AnswerOut(Schema):
+    id: int
+    question: str
+    specialty: str
+    audience: str
+    status: str
+    status_changed_at: datetime
+    live_revision: int | None
+    pending_revision: int | None
+    public_url: str | None
+    last_decision: DecisionOut | None
+
+
+class AnswerPage(Schema):
+    count: int
+    page: int
+    next: str | None
+    items: list[AnswerOut]
+
+
+class PendingQuestionOut(Schema):
+    id: int
+    text: str
+    audience: str
+    asked_at: datetime
+    follows_answer_id: int | None
+    follows_question: str | None
+
+
+class PendingQuestionPage(Schema):
+    count: int
+    page: int
+    next: str | None
+    items: list[PendingQuestionOut]
+
+
+class ClaimOut(Schema):
+    id: int
+    status: str
+    claimed_at: datetime

@@ -1,0 +1,348 @@
+"""Drafts as drafting systems send them: the JSON contract, its rules, and intake.
+
+The API and `manage.py import_drafts` read the same JSON through this module:
+
+1. `DraftIn` checks shapes and types (pydantic, strict: no "1" for 1);
+2. `draft_problems()` checks what a schema cannot say: section bodies that are
+   blank, citation numbers that are not exactly 1..n, markers in the text
+   that point at no citation, unknown specialties, malformed DOIs and PMIDs,
+   years in the future;
+3. `draft_receive()` stores it through `services.draft_submit`, idempotent on
+   `external_id`.
+
+Every problem is reported against its field path, e.g. `sections[2].body`
+(indexes count from 0, as in the JSON array).
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import pydantic
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from pydantic import ConfigDict, Field
+
+from answers import clock
+from answers.citations import cited_numbers
+from answers.models import Audience, FollowUpQuestion, FollowUpStatus, Revision, Specialty
+from editorial import effects, services
+from editorial.audit import audit_record, register_action
+from editorial.errors import Conflict, InvalidState, NotAllowed
+from editorial.models import ApiToken, DraftReceipt
+from editorial.roles import is_drafting_system
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+AudienceName = Literal[tuple(Audience.values)]  # type: ignore[valid-type]
+
+
+class _Strict(pydantic.BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class SectionIn(_Strict):
+    heading: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, description="Markdown; citation markers such as [1] or [2, 3].")
+
+
+class CitationIn(_Strict):
+    number: int = Field(ge=1, le=1000)
+    title: str = Field(min_length=1, max_length=2000)
+    authors: str | None = Field(None, max_length=2000)
+    journal: str | None = Field(None, max_length=300)
+    year: int | None = Field(None, ge=1000, le=9999)
+    pmid: str | None = Field(None, max_length=20, description="PubMed id: digits only.")
+    doi: str | None = Field(None, max_length=200, description="e.g. 10.1056/NEJMoa1509277")
+    url: str | None = Field(None, max_length=500)
+
+
+class ModelIn(_Strict):
+    name: str = Field(min_length=1, max_length=120)
+    version: str = Field(min_length=1, max_length=60)
+
+
+class DraftIn(_Strict):
+    external_id: str = Field(min_length=1, max_length=200, description="The drafting system's own id for this draft.")
+    question: str = Field(min_length=1, max_length=1000)
+    specialty: str = Field(min_length=1, max_length=120, description="A specialty slug, e.g. cardiology.")
+    audience: AudienceName = Audience.PROFESSIONAL  # type: ignore[valid-type]
+    sections: list[SectionIn] = Field(min_length=1, max_length=50)
+    citations: list[CitationIn] = Field(default_factory=list, max_length=500)
+    model: ModelIn
+    callback_url: str | None = Field(None, max_length=500, description="Where decisions are POSTed (signed).")
+
+    # pydantic reserves the `model_` prefix; `model` itself is part of the contract.
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        protected_namespaces=(),
+        json_schema_extra={
+            "examples": [
+                {
+                    "external_id": "medrafter-2026-000123",
+                    "question": "What is the first-line treatment for iron deficiency anaemia in adults?",
+                    "specialty": "hematology-oncology",
+                    "audience": "professional",
+                    "sections": [
+                        {"heading": "From the Guidelines", "body": "Oral iron is first line [1]."},
+                        {"heading": "Key Findings", "body": "- Intravenous iron when oral iron fails [2]."},
+                    ],
+                    "citations": [
+                        {"number": 1, "title": "Guideline on iron deficiency", "year": 2021, "pmid": "12345678"},
+                        {"number": 2, "title": "Trial of intravenous iron", "doi": "10.1000/xyz123", "year": 2020},
+                    ],
+                    "model": {"name": "medrafter", "version": "2.1"},
+                    "callback_url": "https://drafter.example.org/hooks/vetted",
+                }
+            ]
+        },
+    )
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+class DraftInvalid(Exception):
+    """Bad input, with every problem named by its field path (the API answers 400)."""
+
+    def __init__(self, problems: list[FieldProblem], *, detail: str = "The draft is invalid."):
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+        self.problems = problems
+        self.detail = detail
+
+
+def field_path(loc) -> str:
+    """('sections', 2, 'body') -> 'sections[2].body'."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def problems_from_pydantic(errors, *, skip: int = 0) -> list[FieldProblem]:
+    """pydantic error dicts -> problems; `skip` drops leading loc parts (ninja's 'body', 'payload')."""
+    problems = []
+    for error in errors:
+        loc = tuple(error["loc"])[skip:]
+        message = error["msg"]
+        if error["type"] == "missing":
+            message = "This field is required."
+        elif error["type"] == "extra_forbidden":
+            message = "Unknown field."
+        problems.append(FieldProblem(field_path(loc), message))
+    return problems
+
+
+def parse_draft(data) -> DraftIn:
+    """A decoded JSON value -> DraftIn, or DraftInvalid naming every bad field."""
+    if not isinstance(data, dict):
+        raise DraftInvalid([FieldProblem("body", "A draft is a JSON object.")])
+    try:
+        return DraftIn.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise DraftInvalid(problems_from_pydantic(exc.errors())) from None
+
+
+def _strings(value, path: str):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
+
+
+def _text_problems(draft: DraftIn) -> list[FieldProblem]:
+    problems = []
+    for path, text in _strings(draft.model_dump(), ""):
+        if "\x00" in text:
+            problems.append(FieldProblem(path, "Text may not contain NUL characters."))
+        else:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                problems.append(FieldProblem(path, "Text is not valid Unicode (lone surrogate)."))
+    return problems
+
+
+def _section_problems(draft: DraftIn, numbers: set[int]) -> list[FieldProblem]:
+    problems = []
+    for i, section in enumerate(draft.sections):
+        if not section.heading.strip():
+            problems.append(FieldProblem(f"sections[{i}].heading", "A section needs a heading."))
+        if not section.body.strip():
+            problems.append(FieldProblem(f"sections[{i}].body", "A section may not be empty."))
+        dangling = sorted({n for n in cited_numbers(section.body) if n not in numbers})
+        if dangling:
+            listed = ", ".join(f"[{n}]" for n in dangling)
+            problems.append(FieldProblem(f"sections[{i}].body", f"Citation marker {listed} points at no citation."))
+    return problems
+
+
+def _citation_problems(draft: DraftIn) -> list[FieldProblem]:
+    problems = []
+    n = len(draft.citations)
+    seen: set[int] = set()
+    this_year = clock.today().year
+    for i, citation in enumerate(draft.citations):
+        at = f"citations[{i}]"
+        if citation.number in seen:
+            problems.append(FieldProblem(f"{at}.number", f"Citation number {citation.number} is used twice."))
+        elif citation.number > n:
+            problems.append(
+                FieldProblem(f"{at}.number", f"Citation numbers must run from 1 to {n}; got {citation.number}.")
+            )
+        seen.add(citation.number)
+        if not citation.title.strip():
+            problems.append(FieldProblem(f"{at}.title", "A citation needs a title."))
+        if citation.doi and not DOI_RE.match(citation.doi):
+            problems.append(FieldProblem(f"{at}.doi", "Not a DOI (expected 10.<registrant>/<suffix>)."))
+        if citation.pmid and not PMID_RE.match(citation.pmid):
+            problems.append(FieldProblem(f"{at}.pmid", "Not a PMID (expected up to 9 digits, no leading zero)."))
+        if citation.year is not None and citation.year > this_year:
+            problems.append(FieldProblem(f"{at}.year", f"{citation.year} is in the future."))
+        if citation.url and not _valid_url(citation.url):
+            problems.append(FieldProblem(f"{at}.url", "Not an http(s) URL."))
+    return problems
+
+
+def _valid_url(value: str) -> bool:
+    try:
+        _url_validator(value)
+    except DjangoValidationError:
+        return False
+    return True
+
+
+def draft_problems(draft: DraftIn) -> list[FieldProblem]:
+    """Every rule a schema cannot express, as field problems (empty: the draft is valid)."""
+    problems = _text_problems(draft)
+    if problems:
+        return problems  # the database could not even store these strings; stop here
+    if not draft.external_id.strip():
+        problems.append(FieldProblem("external_id", "May not be blank."))
+    if not draft.question.strip():
+        problems.append(FieldProblem("question", "A draft needs a question."))
+    numbers = {c.number for c in draft.citations}
+    problems += _section_problems(draft, numbers)
+    problems += _citation_problems(draft)
+    if not Specialty.objects.filter(slug=draft.specialty).exists():
+        problems.append(FieldProblem("specialty", f"Unknown specialty {draft.specialty!r}."))
+    if draft.callback_url and not _valid_url(draft.callback_url):
+        problems.append(FieldProblem("callback_url", "Not an http(s) URL."))
+    return problems
+
+
+def payload_hash(draft: DraftIn) -> str:
+    encoded = json.dumps(draft.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _service_draft(draft: DraftIn) -> services.Draft:
+    return services.Draft(
+        question=draft.question,
+        specialty=Specialty.objects.get(slug=draft.specialty),
+        audience=draft.audience,
+        sections=[{"heading": s.heading.strip(), "body": s.body} for s in draft.sections],
+        citations=[c.model_dump() for c in draft.citations],
+        model_name=draft.model.name,
+        model_version=draft.model.version,
+        external_id=draft.external_id,
+    )
+
+
+def _replay(external_id: str, digest: str) -> DraftReceipt | None:
+    """The earlier receipt for a retried draft, None if new; Conflict if the id was used for other content."""
+    receipt = DraftReceipt.objects.select_related("revision").filter(external_id=external_id).first()
+    if receipt is not None:
+        if receipt.payload_hash != digest:
+            raise Conflict(f"external_id {external_id!r} was already submitted with other content.")
+        return receipt
+    if Revision.objects.filter(external_id=external_id).exists():
+        raise Conflict(f"external_id {external_id!r} is already used by another revision.")
+    return None
+
+
+def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None) -> tuple[DraftReceipt, bool]:
+    """Validate and submit a draft; returns (receipt, created).
+
+    1. refuse invalid content (DraftInvalid) before touching anything;
+    2. answer a retry of the same external id and content with the first receipt;
+    3. otherwise submit through `services.draft_submit` and keep the receipt in
+       the same transaction, so a refusal (409 from the state) writes nothing.
+    """
+    problems = draft_problems(draft)
+    if problems:
+        raise DraftInvalid(problems)
+    digest = payload_hash(draft)
+    receipt = _replay(draft.external_id, digest)
+    if receipt is not None:
+        return receipt, False
+    try:
+        with transaction.atomic():
+            revision = services.draft_submit(acting_user=acting_user, draft=_service_draft(draft))
+            receipt = DraftReceipt.objects.create(
+                revision=revision,
+                external_id=draft.external_id,
+                payload_hash=digest,
+                token=token,
+                callback_url=draft.callback_url or "",
+            )
+    except Conflict:
+        # A concurrent retry of the same draft may have won the race: answer it like a retry.
+        receipt = _replay(draft.external_id, digest)
+        if receipt is None:
+            raise
+        return receipt, False
+    return receipt, True
+
+
+# -- readers' follow-up questions -------------------------------------------
+
+register_action("vetted.followup.claim", "A drafting system claimed a follow-up question")
+
+
+def followup_claim(*, acting_user, question_id: int) -> FollowUpQuestion:
+    """Claim a pending follow-up question for drafting; only one drafting system can win.
+
+    The claim is a conditional update (`status=pending` in the WHERE clause):
+    of two systems claiming at once exactly one changes the row. Claiming a
+    question one already holds answers the same again (a safe retry).
+    """
+    if not is_drafting_system(acting_user):
+        raise NotAllowed("Only drafting systems may claim follow-up questions.")
+    with transaction.atomic():
+        now = clock.now()
+        won = FollowUpQuestion.objects.filter(pk=question_id, status=FollowUpStatus.PENDING).update(
+            status=FollowUpStatus.CLAIMED, claimed_by=acting_user, claimed_at=now
+        )
+        question = FollowUpQuestion.objects.select_related("answer").get(pk=question_id)
+        if not won:
+            if question.status == FollowUpStatus.CLAIMED and question.claimed_by_id == acting_user.pk:
+                return question
+            raise InvalidState(
+                f"This question cannot be claimed: it is {question.get_status_display().lower()}.",
+                state=question.status,
+            )
+        event = audit_record(
+            action="vetted.followup.claim",
+            actor=acting_user,
+            answer=question.answer,
+            data={"follow_up": question.pk},
+        )
+        effects.event_written(event)
+    return question

@@ -1,0 +1,179 @@
+"""Telling drafting systems what the board decided, by signed webhook.
+
+When an answer is approved, sent back for changes, rejected or retracted, and
+the draft concerned came with a `callback_url`, `record_delivery` (an
+`editorial.effects` handler) writes a `WebhookDelivery` in the decision's own
+transaction and queues the Celery task on commit. `deliver()` makes one
+attempt, records it, and schedules the next with exponential backoff until
+`WEBHOOK_RETRY_WINDOW` has passed since the decision.
+
+The body is signed with the submitting token's webhook secret:
+`X-Vetted-Signature: sha256=<hex HMAC-SHA256 of the raw body>`.
+"""
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from answers import clock
+from editorial import effects
+from editorial.models import ApiToken, AuditEvent, DraftReceipt, WebhookAttempt, WebhookDelivery
+from editorial.models.api import DeliveryStatus
+
+SIGNATURE_HEADER = "X-Vetted-Signature"
+
+# Audit actions a drafting system hears about, and the event name it receives.
+DECISIONS = {
+    "vetted.answer.approve": "approved",
+    "vetted.answer.request_changes": "changes_requested",
+    "vetted.answer.reject": "rejected",
+    "vetted.answer.retract": "retracted",
+}
+
+# Each attempt holds the delivery this long, so a second worker picking up the
+# same id (a duplicate queue entry, the retry sweep) does not send it twice.
+_LEASE = timedelta(minutes=5)
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def verify(body: bytes, secret: str, signature: str) -> bool:
+    """What a drafting system does with the header (documented in the README)."""
+    return hmac.compare_digest(sign(body, secret), signature or "")
+
+
+def decision_payload(event: AuditEvent, receipt: DraftReceipt) -> dict:
+    answer = event.answer
+    public = answer.live_revision_id is not None and event.action != "vetted.answer.retract"
+    return {
+        "event": DECISIONS[event.action],
+        "event_id": str(event.uuid),
+        "draft_id": receipt.revision_id,
+        "external_id": receipt.external_id,
+        "answer_id": answer.pk,
+        "revision": receipt.revision.number,
+        "status": event.to_state,
+        "reason": event.reason,
+        "decided_by": event.actor_label,
+        "decided_at": event.created_at.isoformat(),
+        "public_url": settings.SITE_URL + answer.get_absolute_url() if public else None,
+    }
+
+
+def record_delivery(event: AuditEvent) -> None:
+    """effects handler: runs inside the decision's transaction."""
+    if event.action not in DECISIONS or event.revision_id is None:
+        return
+    receipt = DraftReceipt.objects.select_related("revision").filter(revision_id=event.revision_id).first()
+    if receipt is None or not receipt.callback_url:
+        return
+    delivery = WebhookDelivery.objects.create(
+        receipt=receipt,
+        event_uuid=event.uuid,
+        event=DECISIONS[event.action],
+        url=receipt.callback_url,
+        payload=decision_payload(event, receipt),
+        created_at=event.created_at,
+        next_attempt_at=event.created_at,
+    )
+    from editorial.tasks_webhooks import webhook_deliver
+
+    transaction.on_commit(lambda: webhook_deliver.delay(delivery.pk))
+
+
+effects.subscribe(record_delivery)
+
+
+def backoff(attempt: int) -> timedelta:
+    """Delay after the `attempt`-th failure: base * 2**(attempt-1), capped."""
+    seconds = settings.WEBHOOK_RETRY_BASE.total_seconds() * 2 ** (attempt - 1)
+    return timedelta(seconds=min(seconds, settings.WEBHOOK_RETRY_MAX_DELAY.total_seconds()))
+
+
+def _secret_for(receipt: DraftReceipt) -> str | None:
+    if receipt.token_id is not None:
+        return receipt.token.webhook_secret
+    # Imported drafts carry no token: sign with the submitting user's newest one.
+    token = ApiToken.objects.active().filter(user_id=receipt.revision.created_by_id).first()
+    return token.webhook_secret if token else None
+
+
+def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str, str]:
+    """(status, body excerpt, error). Never raises for network trouble."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT.total_seconds()) as response:
+            return response.status, response.read(1000).decode("utf-8", "replace"), ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(1000).decode("utf-8", "replace"), ""
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, "", f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+
+
+def _claim(delivery_id: int) -> bool:
+    now = clock.now()
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + _LEASE)
+    return claimed == 1
+
+
+def deliver(delivery_id: int) -> WebhookAttempt | None:
+    """Make one attempt if the delivery is due; returns it (None when not due or already done).
+
+    1. claim the delivery with a conditional update (safe to run twice);
+    2. POST the signed payload and record the attempt, whatever happened;
+    3. mark it delivered on a 2xx, else set the next attempt by backoff, or
+       give up once the retry window since the decision has passed.
+    """
+    if not _claim(delivery_id):
+        return None
+    delivery = WebhookDelivery.objects.select_related("receipt__token", "receipt__revision").get(pk=delivery_id)
+    number = delivery.attempts.count() + 1
+    started = clock.now()
+    secret = _secret_for(delivery.receipt)
+    if secret is None:
+        status, excerpt, error = None, "", "No active API token to sign the webhook with."
+        duration = 0
+    else:
+        body = json.dumps(delivery.payload, separators=(",", ":")).encode("utf-8")
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "Vetted-Webhook/1",
+            SIGNATURE_HEADER: sign(body, secret),
+            "X-Vetted-Event": delivery.event,
+            "X-Vetted-Delivery": str(delivery.event_uuid),
+        }
+        tick = time.monotonic()
+        status, excerpt, error = _post(delivery.url, body, headers)
+        duration = int((time.monotonic() - tick) * 1000)
+    attempt = WebhookAttempt.objects.create(
+        delivery=delivery,
+        number=number,
+        started_at=started,
+        duration_ms=duration,
+        response_status=status,
+        response_body=excerpt,
+        error=error,
+    )
+    now = clock.now()
+    if attempt.succeeded:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+    else:
+        next_at = now + backoff(number)
+        if secret is None or next_at > delivery.created_at + settings.WEBHOOK_RETRY_WINDOW:
+            delivery.status = DeliveryStatus.FAILED
+        else:
+            delivery.next_attempt_at = next_at
+    delivery.save(update_fields=["status", "delivered_at", "next_attempt_at"])
+    return attempt

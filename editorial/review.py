@@ -8,7 +8,7 @@ from django.db import transaction
 
 from answers import clock
 from answers.models import Answer, Citation, Status
-from editorial import effects
+from editorial import effects, rights
 from editorial.audit import audit_record, register_action
 from editorial.errors import InvalidInput, InvalidState, NotAllowed
 from editorial.models import CitationVerdict, Comment, Verdict
@@ -89,8 +89,9 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
     citation_id = citation if isinstance(citation, int) else citation.pk
     with transaction.atomic():
         citation, answer = _citation_under_review(citation_id)
-        if not is_editor(acting_user):
-            raise NotAllowed("Only editors may waive a citation check.")
+        why = rights.refusal("waive", user=acting_user, answer=answer)
+        if why:
+            raise NotAllowed(why)
         row, _ = CitationVerdict.objects.get_or_create(citation=citation, defaults={"answer": answer})
         row.waived_by = acting_user
         row.waiver_reason = reason

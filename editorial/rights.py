@@ -45,7 +45,18 @@ def refusal(action: str, *, user, answer: Answer | None = None) -> str | None:
         return "Only drafting systems and editors may submit drafts."
 
     if action == "assign":
-        return None if is_editor(user) else "Only editors may assign reviewers."
+        if not is_editor(user):
+            return "Only editors may assign reviewers."
+        if answer is not None and _wrote_pending(user, answer):
+            return "You wrote this revision; another editor must choose its reviewer."
+        return None
+
+    if action == "waive":
+        if not is_editor(user):
+            return "Only editors may waive a citation check."
+        if _wrote_pending(user, answer):
+            return "You wrote this revision; another editor must decide on waiving its citation checks."
+        return None
 
     if action == "start_review":
         why = _board_refusal(user, answer)

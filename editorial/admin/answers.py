@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from answers import clock
 from answers.models import Answer, Citation, Status
 from answers.rendering import render_sections
-from editorial import review, selectors, services
+from editorial import review, rights, selectors, services
 from editorial.admin.decisions import DecisionsMixin, allowed_actions
 from editorial.admin.filters import AssignedFilter, DeskFilter, OverdueFilter
 from editorial.admin.forms import (
@@ -61,11 +61,11 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
     # -- the list -------------------------------------------------------------
 
     def get_queryset(self, request):
-        return selectors.answer_queue()
-
-    def get_ordering(self, request):
         # Waiting answers first (oldest first), then due for re-review, then the rest.
-        return ["waiting_rank", "status_changed_at"]
+        # The order lives on the queryset, not in get_ordering(): Django also applies
+        # an admin's ordering to foreign-key choices elsewhere (the revision page's
+        # `answer` field), where the `waiting_rank` annotation does not exist.
+        return selectors.answer_queue().order_by("waiting_rank", "status_changed_at")
 
     @admin.display(description="Question", ordering="question__text")
     def question_text(self, answer: Answer) -> str:
@@ -212,7 +212,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             "overdue": answer.overdue,
             "blockers": review.approval_blockers(answer) if "approve" in allowed_actions(user, answer) else [],
             "may_record_verdicts": holds_review and is_board_member(user),
-            "may_waive": under_review and is_editor(user),
+            "may_waive": under_review and rights.refusal("waive", user=user, answer=answer) is None,
             "checks": [CitationCheck(c, getattr(c, "verdict", None)) for c in citations],
             "verdict_form": VerdictForm(),
             "waiver_form": WaiverForm(),
@@ -227,7 +227,8 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
         live, pending = answer.live_revision, answer.pending_revision
         if live is not None and pending is not None and live.pk != pending.pk:
             context["diff"] = revision_diff(live, pending)
-        if is_editor(user) and answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
+        assignable = answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
+        if assignable and rights.refusal("assign", user=user, answer=answer) is None:
             context["assign_form"] = AssignForm(
                 initial={"reviewer": answer.reviewer_id}, reviewers=selectors.board_members()
             )

@@ -74,3 +74,20 @@ def test_an_empty_or_oversized_comment_is_refused(answer_in, editor):
     with pytest.raises(InvalidInput):
         review.comment_add(acting_user=editor, answer=answer, body="x" * (review.COMMENT_MAX + 1))
     assert not Comment.objects.exists()
+
+
+def test_an_editor_cannot_waive_checks_on_a_revision_they_wrote(specialty, board_member, editor):
+    from django.contrib.auth.models import Group
+
+    from answers.models import Answer
+    from editorial import services
+    from tests.conftest import make_draft
+
+    editor.groups.add(Group.objects.get(name="Editors"))
+    revision = services.draft_submit(acting_user=editor, draft=make_draft(specialty, source_kind="human"))
+    answer = Answer.objects.get(pk=revision.answer_id)
+    services.answer_start_review(acting_user=board_member, answer=answer)
+    citation = revision.citations.first()
+    with pytest.raises(NotAllowed, match="You wrote this revision"):
+        review.citation_verdict_waive(acting_user=editor, citation=citation, reason="Fine by me.")
+    assert not CitationVerdict.objects.filter(citation=citation).exists()

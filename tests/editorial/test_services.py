@@ -339,3 +339,10 @@ def test_time_in_state_restarts_at_each_transition(submit, board_member):
     assert answer.status_changed_at == at("2025-01-03")
     assert answer.created_at == at("2025-01-01")
     assert answer.status_changed_at - answer.created_at == timedelta(days=2)
+
+
+def test_an_editor_cannot_choose_the_reviewer_of_a_revision_they_wrote(specialty, editor, board_member):
+    revision = services.draft_submit(acting_user=editor, draft=make_draft(specialty, source_kind="human"))
+    with pytest.raises(NotAllowed, match="another editor must choose"):
+        services.answer_assign(acting_user=editor, answer=revision.answer_id, reviewer=board_member)
+    assert Answer.objects.get(pk=revision.answer_id).reviewer is None

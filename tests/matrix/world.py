@@ -1,0 +1,123 @@
+"""One small world with an object behind every URL pattern, for the permission matrix."""
+
+import json
+from dataclasses import dataclass, field
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+
+from answers.models import Answer, FollowUpQuestion, ReviewerProfile, SourceKind, Status
+from editorial import review, roles, services
+from editorial.models import ApiToken, AuditEvent, DraftReceipt, ReportExport, WebhookDelivery
+from editorial.models.exports import ExportStatus
+from tests.conftest import APPROVAL, make_draft
+
+ROLES = ("anonymous", "reader", "drafting_system", "author", "board_member", "editor", "superuser")
+
+DRAFT = {
+    "external_id": "matrix-0001",
+    "question": "What is the first-line treatment for hypothyroidism?",
+    "specialty": "hematology-oncology",
+    "sections": [{"heading": "From the Guidelines", "body": "Levothyroxine [1]."}],
+    "citations": [{"number": 1, "title": "Guideline on hypothyroidism", "year": 2020}],
+    "model": {"name": "medrafter", "version": "1.0"},
+    "callback_url": "http://127.0.0.1:9/hook",
+}
+
+
+@dataclass
+class World:
+    users: dict
+    tokens: dict
+    ids: dict = field(default_factory=dict)
+
+
+def build(client, specialty) -> World:
+    def user(name, *groups, staff=True, superuser=False):
+        u = User.objects.create_user(name, password=f"{name}-password", is_staff=staff, is_superuser=superuser)
+        for g in groups:
+            u.groups.add(Group.objects.get(name=g))
+        return u
+
+    users = {
+        "reader": user("rita", staff=False),
+        "drafting_system": user("drafter", roles.DRAFTING, staff=False),
+        # The author drafts by hand (as an editor may) and sits on the board.
+        "author": user("arthur", roles.BOARD, roles.EDITORS),
+        "board_member": user("maya", roles.BOARD),
+        "second_reviewer": user("daniel", roles.BOARD),
+        "editor": user("edith", roles.EDITORS),
+        "superuser": user("root", superuser=True),
+    }
+    for key in ("author", "board_member", "second_reviewer"):
+        profile = ReviewerProfile.objects.create(user=users[key], display_name=key.title(), slug=key.replace("_", "-"))
+        profile.specialties.add(specialty)
+    # Every signed-in role carries a token, so the API's answer depends on the role, not on a missing token.
+    tokens = {role: ApiToken.issue(user=users[role], name=f"{role} token")[1] for role in ROLES[1:]}
+
+    # The drafting system's draft, through the API: under review, held by the board member.
+    response = client.post(
+        "/api/v1/drafts/",
+        json.dumps(DRAFT),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {tokens['drafting_system']}",
+    )
+    assert response.status_code == 201, response.content
+    drafted = Answer.objects.get(pk=response.json()["answer_id"])
+    services.answer_start_review(acting_user=users["board_member"], answer=drafted)
+    drafted.refresh_from_db()
+
+    # The author's hand-written revision, waiting in review by the board member.
+    authored = Answer.objects.get(
+        pk=services.draft_submit(
+            acting_user=users["author"],
+            draft=make_draft(specialty, question="How is anaemia in pregnancy treated?", source_kind=SourceKind.HUMAN),
+        ).answer_id
+    )
+    services.answer_start_review(acting_user=users["board_member"], answer=authored)
+    authored.refresh_from_db()
+    review.comment_add(acting_user=users["editor"], answer=authored, body="Please check the dose.")
+
+    # An approved, public answer, with its decision sent as a webhook.
+    published = Answer.objects.get(pk=response.json()["answer_id"])
+    for citation in drafted.pending_revision.citations.all():
+        review.citation_verdict_record(acting_user=users["board_member"], citation=citation, verdict="verified")
+    services.answer_approve(acting_user=users["board_member"], answer=published, attestation=APPROVAL)
+    published.refresh_from_db()
+    assert published.status == Status.APPROVED
+
+    follow_up = FollowUpQuestion.objects.create(text="Is it safe in pregnancy?", answer=published)
+    export = ReportExport.objects.create(requested_by=users["editor"], status=ExportStatus.DONE)
+    export.file.save("matrix-export.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
+    ip = "10.0.0.1"
+    attempt = AccessAttempt.objects.create(username="x", ip_address=ip, user_agent="t", failures_since_start=1)
+    log = AccessLog.objects.create(username="x", ip_address=ip, user_agent="t")
+    failure = AccessFailureLog.objects.create(username="x", ip_address=ip, user_agent="t", locked_out=False)
+
+    world = World(users=users, tokens=tokens)
+    world.ids = {
+        "group": Group.objects.get(name=roles.BOARD).pk,
+        "user": users["reader"].pk,
+        "specialty": specialty.pk,
+        "question": published.question_id,
+        "reviewerprofile": ReviewerProfile.objects.get(user=users["board_member"]).pk,
+        "revision": published.live_revision_id,
+        "answer": authored.pk,
+        "answer_ct": ContentType.objects.get_for_model(Answer).pk,
+        "citation": authored.pending_revision.citations.first().pk,
+        "auditevent": AuditEvent.objects.order_by("id").first().pk,
+        "accessattempt": attempt.pk,
+        "accesslog": log.pk,
+        "accessfailurelog": failure.pk,
+        "apitoken": ApiToken.objects.get(user=users["drafting_system"]).pk,
+        "draftreceipt": DraftReceipt.objects.get().pk,
+        "webhookdelivery": WebhookDelivery.objects.get().pk,
+        "draft": response.json()["id"],
+        "slug": published.question.slug,
+        "follow_up": follow_up.pk,
+        "export": export.pk,
+        "second_reviewer": users["second_reviewer"].pk,
+    }
+    return world

@@ -45,3 +45,16 @@ def test_demo_is_idempotent_and_resets_demo_passwords(db, capsys):
     _load(capsys)
     assert (Question.objects.count(), AuditEvent.objects.count(), User.objects.count()) == counts
     assert User.objects.get(username="editor").check_password("vetted-editor-demo")
+
+
+def test_demo_prints_a_working_api_token_and_revokes_the_previous_one(db, capsys, client):
+    import re
+
+    from editorial.models import ApiToken
+
+    first = re.search(r"\n  (vt_\S+)", _load(capsys)).group(1)
+    second = re.search(r"\n  (vt_\S+)", _load(capsys)).group(1)
+    assert first != second
+    assert ApiToken.objects.filter(user__username="drafter", revoked_at__isnull=True).count() == 1
+    assert client.get("/api/v1/answers/", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
+    assert client.get("/api/v1/answers/", HTTP_AUTHORIZATION=f"Bearer {first}").status_code == 401

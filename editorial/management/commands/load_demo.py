@@ -18,6 +18,9 @@ from answers import clock
 from answers.models import Question, ReviewerProfile, Specialty
 from editorial import outbox, review, roles, services
 from editorial.demo import synthetic
+from editorial.models import ApiToken
+
+DEMO_TOKEN_NAME = "demo token"
 
 DEMO_DIR = Path(synthetic.__file__).resolve().parent
 
@@ -111,6 +114,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Loaded {options['answers']} synthetic answers ({steps} review steps).")
         self._print_logins()
+        self._print_api_token(users["drafter"])
 
     def _users(self, specialties):
         User = get_user_model()
@@ -155,6 +159,17 @@ class Command(BaseCommand):
         # A year on, the board re-reviewed the same text: last_reviewed moves, last_updated stays.
         with clock.travel(_at("2026-03-20", 11)):
             services.answer_reaffirm(acting_user=users["dr.okafor"], answer=answer, attestation=attest)
+
+    def _print_api_token(self, drafter):
+        """A fresh API token for the demo drafting system; the previous demo token is revoked.
+
+        Tokens are stored hashed, so the raw value can only be printed when it is made.
+        """
+        ApiToken.objects.filter(user=drafter, name=DEMO_TOKEN_NAME, revoked_at__isnull=True).update(
+            revoked_at=clock.now()
+        )
+        _, raw = ApiToken.issue(user=drafter, name=DEMO_TOKEN_NAME)
+        self.stdout.write(f"\nDemo API token for `drafter` (shown once; a rerun makes a new one):\n  {raw}")
 
     def _print_logins(self):
         self.stdout.write("\nDemo logins (admin at http://127.0.0.1:8000/admin/):")

@@ -16,6 +16,7 @@ from answers.models import (
     Answer,
     Audience,
     Citation,
+    Question,
     ReviewerProfile,
     Section,
     Specialty,
@@ -39,10 +40,21 @@ def answer_list(*, query: str = "", specialty: str = "") -> QuerySet[Answer]:
 
 
 def _search_postgres(answers: QuerySet[Answer], query: str) -> QuerySet[Answer]:
-    """Full-text search: the question weighs more than the live revision's text."""
+    """Full-text search: the question weighs more than the live revision's text.
+
+    Matching goes through the GIN indexes of `answers/migrations/0002` (one on
+    section bodies, one on question text); only the matched answers are ranked.
+    """
     from django.contrib.postgres.aggregates import StringAgg
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
+    search = SearchQuery(query, search_type="websearch", config="english")
+    matching_sections = (
+        Section.objects.annotate(match=SearchVector("body", config="english")).filter(match=search).values("revision")
+    )
+    matching_questions = (
+        Question.objects.annotate(match=SearchVector("text", config="english")).filter(match=search).values("pk")
+    )
     body = Subquery(
         Section.objects.filter(revision=OuterRef("live_revision"))
         .values("revision")
@@ -52,10 +64,9 @@ def _search_postgres(answers: QuerySet[Answer], query: str) -> QuerySet[Answer]:
     vector = SearchVector("question__text", weight="A", config="english") + SearchVector(
         Coalesce(body, Value(""), output_field=TextField()), weight="B", config="english"
     )
-    search = SearchQuery(query, search_type="websearch", config="english")
     return (
-        answers.annotate(search=vector, rank=SearchRank(vector, search))
-        .filter(search=search)
+        answers.filter(Q(question__in=matching_questions) | Q(live_revision__in=matching_sections))
+        .annotate(rank=SearchRank(vector, search))
         .order_by("-rank", "-last_updated", "-id")
     )
 

@@ -6,10 +6,12 @@ the django-fsm transition, save, and write the audit event, all in one
 through `editorial.effects` inside the same transaction and leave on commit.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import MD5
 from django.utils.text import slugify
 from django_fsm import ConcurrentTransition, can_proceed
 
@@ -153,7 +155,9 @@ def _unique_slug(text: str) -> str:
 
 def question_get_or_create(*, text: str, specialty: Specialty) -> Question:
     text = " ".join(text.split())
-    question = Question.objects.filter(text=text).first()
+    # Looked up by digest first: the md5(text) index (answers migration 0002) finds it without a scan.
+    digest = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+    question = Question.objects.alias(text_md5=MD5("text")).filter(text_md5=digest, text=text).first()
     if question is None:
         question = Question.objects.create(text=text, slug=_unique_slug(text), specialty=specialty)
     return question

@@ -181,6 +181,11 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail a request (and /readyz) quickly when the database is unreachable.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 5))
+    # PostgreSQL's JIT compiles plans whose row estimates look large; for these short
+    # web queries compiling costs more than it saves (reader search: 0.65 s with JIT,
+    # 0.18 s without, on 100,000 answers). PG_JIT=1 turns it back on.
+    if not envbool("PG_JIT", False):
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 # Request ids first, so every later line of the request carries one; only the
 # health probes come before (no host check, no HTTPS redirect, no access line).

@@ -20,7 +20,7 @@ from django.urls import reverse
 from answers import clock
 from answers.models import Answer, Revision
 from editorial import notifications, review, services
-from editorial.models import OutboxMessage
+from editorial.models import AuditEvent, OutboxMessage
 from tests.conftest import APPROVAL
 from tests.xss_corpus import PAYLOADS, executable_markup, json_ld, visible_text
 
@@ -118,6 +118,9 @@ def _check_admin_pages(client, answer: Answer, revision: Revision, board_member,
     _inert(client.get(reverse("admin:answers_answer_change", args=[answer.pk])), "review page (editor)")
     _inert(client.get(reverse("admin:answers_revision_change", args=[revision.pk])), "revision page")
     _inert(client.get(reverse("admin:answers_question_changelist")), "question list")
+    _inert(client.get(reverse("admin:editorial_auditevent_changelist")), "audit trail")
+    for event in AuditEvent.objects.filter(answer=answer).exclude(reason=""):
+        _inert(client.get(reverse("admin:editorial_auditevent_change", args=[event.pk])), f"audit event {event.action}")
     _inert(
         client.get(
             reverse("admin:answers_answer_transition", kwargs={"object_id": answer.pk, "transition_name": "retract"})

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from answers.models import Citation, Question, ReviewerProfile, Revision, Section, Specialty
 
@@ -32,6 +33,14 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     list_display = ["display_name", "credentials", "user"]
     filter_horizontal = ["specialties"]
     prepopulated_fields = {"slug": ["display_name"]}
+
+    # The bio and the conflict-of-interest statement are shown publicly; the columns are unbounded.
+    TEXT_MAX = 5000
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField):
+            kwargs.setdefault("max_length", self.TEXT_MAX)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ReadOnlyInline(admin.TabularInline):

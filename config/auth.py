@@ -1,6 +1,8 @@
 """Login protection in front of Django's ModelBackend."""
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 
 class LoginProtectionBackend(AxesStandaloneBackend):
@@ -16,3 +18,19 @@ class LoginProtectionBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class LoginForm(AdminAuthenticationForm):
+    """The admin's login form, refusing a username longer than the user model allows.
+
+    Django's AuthenticationForm sets the username field's `max_length` after the
+    field is built, so no validator checks it: a 100,000-character username
+    reached `authenticate()`, and django-axes' record of the failure (a
+    255-character column) was a 500 on PostgreSQL. Now it is a form error and
+    nothing is written.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

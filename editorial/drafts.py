@@ -38,6 +38,8 @@ from editorial.roles import is_drafting_system
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
 _url_validator = URLValidator(schemes=["http", "https"])
+# A section is a few paragraphs; `import_drafts` has no body limit of its own, so the schema bounds it.
+SECTION_BODY_MAX = 50_000
 
 AudienceName = Literal[tuple(Audience.values)]  # type: ignore[valid-type]
 
@@ -48,7 +50,9 @@ class _Strict(pydantic.BaseModel):
 
 class SectionIn(_Strict):
     heading: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, description="Markdown; citation markers such as [1] or [2, 3].")
+    body: str = Field(
+        min_length=1, max_length=SECTION_BODY_MAX, description="Markdown; citation markers such as [1] or [2, 3]."
+    )
 
 
 class CitationIn(_Strict):

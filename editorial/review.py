@@ -19,6 +19,7 @@ register_action("vetted.citation.waive", "Waived a citation check")
 register_action("vetted.comment.add", "Commented")
 
 COMMENT_MAX = 5000
+NOTE_MAX = 2000  # a verdict's note and a waiver's reason
 
 
 def approval_blockers(answer: Answer) -> list[str]:
@@ -48,6 +49,8 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
     """The reviewer holding the review records a verdict on one citation."""
     if verdict not in Verdict.values:
         raise InvalidInput(f"Unknown verdict {verdict!r}.", field="verdict")
+    if len((note or "").strip()) > NOTE_MAX:
+        raise InvalidInput(f"A note is at most {NOTE_MAX} characters.", field="note")
     citation_id = citation if isinstance(citation, int) else citation.pk
     with transaction.atomic():
         citation, answer = _citation_under_review(citation_id)
@@ -86,6 +89,8 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("A waiver needs a written reason.", field="reason")
+    if len(reason) > NOTE_MAX:
+        raise InvalidInput(f"A waiver's reason is at most {NOTE_MAX} characters.", field="reason")
     citation_id = citation if isinstance(citation, int) else citation.pk
     with transaction.atomic():
         citation, answer = _citation_under_review(citation_id)

@@ -78,10 +78,16 @@ def _check_right(action: str, *, user, answer: Answer | None) -> None:
         raise NotAllowed(why)
 
 
+# The longest reason a decision records (the admin form says the same).
+REASON_MAX = 5000
+
+
 def _required_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("A reason is required.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"A reason is at most {REASON_MAX} characters.", field="reason")
     return reason
 
 

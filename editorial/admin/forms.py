@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 
 from editorial.models import Verdict
-from editorial.review import COMMENT_MAX
+from editorial.review import COMMENT_MAX, NOTE_MAX
+from editorial.services import REASON_MAX
 
 
 class _TransitionForm(forms.Form):
@@ -24,7 +25,7 @@ class ReasonForm(_TransitionForm):
 
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        max_length=5000,
+        max_length=REASON_MAX,
         help_text="Recorded in the audit trail and sent to the drafting system.",
     )
 
@@ -56,11 +57,11 @@ class ApprovalForm(_TransitionForm):
 
 class VerdictForm(forms.Form):
     verdict = forms.ChoiceField(choices=Verdict.choices)
-    note = forms.CharField(required=False, max_length=2000, widget=forms.TextInput(attrs={"size": 40}))
+    note = forms.CharField(required=False, max_length=NOTE_MAX, widget=forms.TextInput(attrs={"size": 40}))
 
 
 class WaiverForm(forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.TextInput(attrs={"size": 40}))
+    reason = forms.CharField(max_length=NOTE_MAX, widget=forms.TextInput(attrs={"size": 40}))
 
 
 class CommentForm(forms.Form):

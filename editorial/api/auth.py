@@ -3,12 +3,18 @@
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 
+from editorial.api import errors
 from editorial.models import ApiToken
 from editorial.models.api import token_digest
 from editorial.roles import DRAFTING, is_drafting_system
 
 
 class DraftingSystemToken(HttpBearer):
+    def __call__(self, request):
+        # Every endpoint passes here first, also those whose body no parser reads (a claim).
+        errors.refuse_oversized(request)
+        return super().__call__(request)
+
     def authenticate(self, request, token: str) -> ApiToken | None:
         if not token:
             return None

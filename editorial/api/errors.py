@@ -64,6 +64,16 @@ class JsonOnlyParser(Parser):
             raise BodyRefused(400, f"The body is not valid JSON: {exc}") from None
 
 
+def refuse_oversized(request) -> None:
+    """413 for a body announced larger than API_MAX_BODY_BYTES, before anything reads it."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise HttpError(400, "The Content-Length header is not a number.") from None
+    if length > settings.API_MAX_BODY_BYTES:
+        raise HttpError(413, f"The body is larger than {settings.API_MAX_BODY_BYTES} bytes.")
+
+
 def _respond(api, request, status: int, detail: str, *, problems=(), state=None, headers=None):
     body = {"detail": detail, "errors": [{"field": p.field, "message": p.message} for p in problems]}
     if state is not None:

@@ -11,56 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from answers.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown, render_sections
-
-PAYLOADS = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<img src=x onerror=alert(1)>",
-    "<svg onload=alert(1)>",
-    "<svg><script>alert(1)</script></svg>",
-    "<iframe src=javascript:alert(1)></iframe>",
-    '<iframe srcdoc="<script>alert(1)</script>">',
-    "<body onload=alert(1)>",
-    '<a href="javascript:alert(1)">x</a>',
-    "[click](javascript:alert(1))",
-    "[click](JaVaScRiPt:alert(1))",
-    "[click](javascript&#58;alert(1))",
-    "[click](&#106;avascript:alert(1))",
-    "[click](java\tscript:alert(1))",
-    "[click](vbscript:msgbox(1))",
-    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "[click](file:///etc/passwd)",
-    "<javascript:alert(1)>",
-    "![x](javascript:alert(1))",
-    '![x](x" onerror="alert(1))',
-    '[x](http://ok.example "title\\" onmouseover=\\"alert(1)")',
-    '[x](http://ok.example "[1] onmouseover=alert(1)")',
-    "[1](javascript:alert(1))",
-    "<object data=javascript:alert(1)>",
-    "<embed src=javascript:alert(1)>",
-    "<style>body{background:url(javascript:alert(1))}</style>",
-    '<div style="background:url(javascript:alert(1))">x</div>',
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    '<form action="javascript:alert(1)"><button>go</button></form>',
-    '<input autofocus onfocus="alert(1)">',
-    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-    "<base href=javascript:alert(1)//>",
-    "<!--<script>alert(1)</script>-->",
-    "<details open ontoggle=alert(1)>",
-    '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;:alert(1)">x</a>',
-    "[x](\x01javascript:alert(1))",
-    "```html\n<script>alert(1)</script>\n```",
-    "    <script>alert(1)</script>",
-    "| a |\n|---|\n| <img src=x onerror=alert(1)> |",
-    "> <script>alert(1)</script> [1]",
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    "\u003cscript\u003ealert(1)\u003c/script\u003e",
-    "%3Cscript%3Ealert(1)%3C/script%3E",
-    '<a href="#ref-1" onclick="alert(1)">[1]</a>',
-    "[x](//evil.example/%0ajavascript:alert(1))",
-    "<xmp><script>alert(1)</script></xmp>",
-    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
-]
+from tests.xss_corpus import PAYLOADS
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 

@@ -1,0 +1,189 @@
+"""Every XSS payload of the corpus, drafted through the real API into every text field
+that reaches a page, reviewed and approved through the services, stays inert on
+every page, block, feed and message it reaches.
+
+Per payload: the draft is submitted (`POST /api/v1/drafts/`), sent back with the
+payload as the reason, submitted again, its citation verified with the payload as
+note, waived by an editor with the payload as reason, commented on with the payload,
+and approved. Then the reader page (and its JSON-LD), the list and search, the
+sitemap, the admin pages reviewers and editors read, the API's draft detail, the
+e-mails the history produced and the report pages and CSV exports are checked.
+"""
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from answers import clock
+from answers.models import Answer, Revision
+from editorial import notifications, review, services
+from editorial.models import AuditEvent, OutboxMessage
+from tests.conftest import APPROVAL
+from tests.xss_corpus import PAYLOADS, executable_markup, json_ld, visible_text
+
+DRAFTS = "/api/v1/drafts/"
+REPORT_PAGES = ["backlog", "throughput", "turnaround", "reviewers", "quality"]
+
+
+def _draft(payload: str, n: int, external_id: str) -> dict:
+    compact = "".join(payload.split())  # URLs and DOIs cannot hold whitespace
+    return {
+        "external_id": external_id,
+        "question": f"Question {n}: {payload}",
+        "specialty": "hematology-oncology",
+        "audience": "professional",
+        "sections": [
+            {"heading": payload[:200], "body": f"Before {payload} after [1]."},
+            {"heading": "Details", "body": f"{payload}\n\n- item [1]\n- {payload}\n\n### {payload}"},
+        ],
+        "citations": [
+            {
+                "number": 1,
+                "title": payload,
+                "authors": payload,
+                "journal": payload[:300],
+                "year": 2021,
+                "url": f"https://example.org/ref?{compact}"[:500],
+                "doi": f"10.1000/{compact}"[:200],
+            }
+        ],
+        "model": {"name": payload[:120], "version": "1.0"},
+    }
+
+
+def _inert(response, where: str) -> str:
+    assert response.status_code == 200, f"{where}: {response.status_code}"
+    html = response.content.decode()
+    assert executable_markup(html) == [], where
+    return html
+
+
+@pytest.fixture
+def published(api, board_member, editor):
+    """The payload's answer, taken through the whole review; returns (answer, revision)."""
+
+    def _published(payload: str) -> tuple[Answer, Revision]:
+        n = PAYLOADS.index(payload)
+        first = api.post(DRAFTS, _draft(payload, n, f"xss-{n}-1"))
+        assert first.status_code == 201, first.json()
+        answer_id = first.json()["answer_id"]
+        services.answer_start_review(acting_user=board_member, answer=answer_id)
+        services.answer_request_changes(acting_user=board_member, answer=answer_id, reason=payload)
+
+        again = api.post(DRAFTS, _draft(payload, n, f"xss-{n}-2"))
+        assert again.status_code == 201, again.json()
+        services.answer_start_review(acting_user=board_member, answer=answer_id)
+        revision = Revision.objects.get(pk=again.json()["id"])
+        for citation in revision.citations.all():
+            review.citation_verdict_record(
+                acting_user=board_member, citation=citation, verdict="verified", note=payload
+            )
+            review.citation_verdict_waive(acting_user=editor, citation=citation, reason=payload)
+        review.comment_add(acting_user=board_member, answer=answer_id, body=payload)
+        services.answer_approve(acting_user=board_member, answer=answer_id, attestation=APPROVAL)
+        return Answer.objects.select_related("question").get(pk=answer_id), revision
+
+    return _published
+
+
+def _check_reader_pages(client, answer: Answer) -> None:
+    html = _inert(client.get(answer.get_absolute_url()), "answer page")
+    # The payload reached the page, as text: the reader reads what was drafted.
+    assert answer.question.text in visible_text(html)
+    ((raw, data),) = json_ld(html)
+    assert "</script" not in raw.lower() and "<" not in raw
+    assert data["name"] == answer.question.text
+    assert {c["name"] for c in data["citation"]} == {c.title for c in answer.live_revision.citations.all()}
+
+    _inert(client.get(reverse("answers:list")), "list page")
+    _inert(client.get(reverse("answers:list"), {"q": answer.question.text}), "search page")
+    response = client.get(reverse("answers:sitemap"))
+    assert response.status_code == 200
+    locations = [
+        e.text for e in ET.fromstring(response.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    assert f"http://testserver{answer.get_absolute_url()}" in locations
+    assert all(loc.startswith("http://testserver/") for loc in locations)
+
+
+def _check_admin_pages(client, answer: Answer, revision: Revision, board_member, editor) -> None:
+    client.force_login(board_member)
+    html = _inert(client.get(reverse("admin:answers_answer_change", args=[answer.pk])), "review page (reviewer)")
+    assert answer.question.text in visible_text(html)
+    _inert(client.get(reverse("admin:answers_answer_changelist")), "review queue (reviewer)")
+    client.force_login(editor)
+    _inert(client.get(reverse("admin:answers_answer_change", args=[answer.pk])), "review page (editor)")
+    _inert(client.get(reverse("admin:answers_revision_change", args=[revision.pk])), "revision page")
+    _inert(client.get(reverse("admin:answers_question_changelist")), "question list")
+    _inert(client.get(reverse("admin:editorial_auditevent_changelist")), "audit trail")
+    for event in AuditEvent.objects.filter(answer=answer).exclude(reason=""):
+        _inert(client.get(reverse("admin:editorial_auditevent_change", args=[event.pk])), f"audit event {event.action}")
+    _inert(
+        client.get(
+            reverse("admin:answers_answer_transition", kwargs={"object_id": answer.pk, "transition_name": "retract"})
+        ),
+        "retract form",
+    )
+    client.logout()
+
+
+def _check_api(api, revision: Revision, payload: str) -> None:
+    response = api.get(f"{DRAFTS}{revision.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    body = response.json()
+    # JSON carries the text as it was written; it is never served as HTML.
+    assert payload.strip() in {d["reason"] for d in body["decisions"]} | {c["note"] for c in body["citations"]}
+
+
+def _check_emails(answer: Answer, editor) -> None:
+    messages = list(OutboxMessage.objects.filter(answer_id=answer.pk).select_related("event__revision", "answer"))
+    assert {m.kind for m in messages} >= {"submitted", "decision"}
+    letters = [notifications.render(m, notifications.Letter(editor)) for m in messages]
+    letters.append(
+        notifications.render(OutboxMessage(kind="digest"), notifications.Letter(editor, notifications.digest_context()))
+    )
+    for letter in letters:
+        # Plain text only: no mail client parses the body as HTML, so drafted text is shown, never run.
+        assert letter.content_subtype == "plain"
+        assert not getattr(letter, "alternatives", None) and not letter.attachments
+        assert "\n" not in letter.subject and "\r" not in letter.subject
+        mime = letter.message()
+        assert mime.get_content_type() == "text/plain"
+    assert any(answer.question.text[:60] in letter.body for letter in letters)
+
+
+def _check_reports(client, editor, payload: str) -> None:
+    client.force_login(editor)
+    today = clock.today().isoformat()
+    period = {"date_from": today, "date_to": today}
+    for page in REPORT_PAGES:
+        _inert(client.get(reverse("editorial_reports:page", args=[page]), period), f"report {page}")
+    for table in ("reasons", "quality"):
+        response = client.get(reverse("editorial_reports:page", args=["quality"]), {**period, "export": table})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        if table == "reasons":
+            assert any(payload.strip() in cell for row in rows for cell in row)
+    client.logout()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_drafted_payload_is_inert_everywhere_it_is_shown(
+    client, api, published, board_member, editor, mailoutbox, payload
+):
+    answer, revision = published(payload)
+
+    _check_reader_pages(client, answer)
+    _check_admin_pages(client, answer, revision, board_member, editor)
+    _check_api(api, revision, payload)
+    _check_emails(answer, editor)
+    _check_reports(client, editor, payload)

@@ -105,6 +105,16 @@ def memory_summary(samples: dict[int, list[int]]) -> dict[int, tuple[int, int, i
     return {pid: (values[0], values[-1], max(values)) for pid, values in samples.items() if values}
 
 
+def per_minute(trace: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The first sample, then the first sample at or after each whole minute."""
+    picked, next_minute = [], 0.0
+    for seconds, value in trace:
+        if seconds >= next_minute:
+            picked.append((seconds, value))
+            next_minute = (seconds // 60 + 1) * 60
+    return picked
+
+
 def reading_paths(pages: list[str], *, search: str, every: int = 5) -> list[str]:
     """What a soak reader walks through: the answer pages, with the list and then a search after every `every`."""
     paths, extras = [], ["/answers/", search]
@@ -362,6 +372,7 @@ def run_soak(args) -> int:
     )
     before = _audit_events()
     samples: dict[int, list[int]] = {}
+    trace: list[tuple[float, float]] = []  # (seconds, mean worker RSS) per sampling round
     with Stack(env, log_path) as stack:
         wrk(stack.port, ["get", *paths], seconds=5, connections=args.connections)  # warm-up
         drain(stack.port)
@@ -392,14 +403,22 @@ def run_soak(args) -> int:
             stdout=subprocess.PIPE,
             text=True,
         )
+        started = time.monotonic()
         while reader.poll() is None:
+            this_round = []
             for pid in children(stack.server.pid):
                 rss = rss_kib(pid)
                 if rss is not None:
                     samples.setdefault(pid, []).append(rss)
+                    this_round.append(rss)
+            if this_round:
+                trace.append((time.monotonic() - started, sum(this_round) / len(this_round)))
             time.sleep(args.sample_seconds)
         reading = parse_wrk(reader.communicate()[0])
-        reviewed = json.loads(reviewer.communicate()[0].strip().splitlines()[-1])
+        report = reviewer.communicate()[0].strip().splitlines()
+        if reviewer.returncode != 0 or not report:
+            raise SystemExit(f"the reviewer process failed (exit {reviewer.returncode}); see its traceback above")
+        reviewed = json.loads(report[-1])
         logged = stack.logged_errors()
     after = _audit_events()
     verify = subprocess.run([PYTHON, "manage.py", "verify_audit"], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -430,6 +449,8 @@ def run_soak(args) -> int:
             f"  pid {pid}: {first / 1024:7.1f} / {last / 1024:7.1f} / {peak / 1024:7.1f}"
             f"  ({len(samples[pid])}; last - first {(last - first) / 1024:+.1f})"
         )
+    minutes = [f"{kib / 1024:.1f}" for _, kib in per_minute(trace)]
+    print(f"mean worker RSS (MiB) at the start and after each minute: {' '.join(minutes)}")
     print(f"errors logged by gunicorn/Celery: {len(logged)} (log: {log_path})")
     for line in logged[:5]:
         print("   ", line[:300])

@@ -76,3 +76,13 @@ bench-admin: install
 bench: bench-reader
 bench-reader: install   # answer page vs a bare Django view under gunicorn (Debian's wrk if installed)
 	$(BIN)/python bench/answer_page.py $(BENCH_ARGS)
+
+# --- Load and soak (issue 8): gunicorn + wrk on the reports' 100,000-answer data set (PostgreSQL) ---
+# Not part of `make bench`: building the data set takes minutes and the soak 10 minutes.
+# LOAD_ARGS="--reuse" keeps the generated <db>_load database from an earlier run.
+.PHONY: bench-load bench-soak
+bench-load: install
+	$(BIN)/python bench/load.py load $(LOAD_ARGS)
+
+bench-soak: install
+	$(BIN)/python bench/load.py soak --reuse $(SOAK_ARGS)

@@ -5,7 +5,9 @@ shown only with `settings.SHOW_PENDING_ANSWERS`, flagged as pending, and never
 in listings, search or the sitemap. A retracted answer is gone, with a notice.
 """
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.db import connection
@@ -40,21 +42,10 @@ def answer_list(*, query: str = "", specialty: str = "") -> QuerySet[Answer]:
 
 
 def _search_postgres(answers: QuerySet[Answer], query: str) -> QuerySet[Answer]:
-    """Full-text search: the question weighs more than the live revision's text.
-
-    Matching goes through the GIN indexes of `answers/migrations/0002` (one on
-    section bodies, one on question text); only the matched answers are ranked.
-    """
+    """Full-text search: the question weighs more than the live revision's text."""
     from django.contrib.postgres.aggregates import StringAgg
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    search = SearchQuery(query, search_type="websearch", config="english")
-    matching_sections = (
-        Section.objects.annotate(match=SearchVector("body", config="english")).filter(match=search).values("revision")
-    )
-    matching_questions = (
-        Question.objects.annotate(match=SearchVector("text", config="english")).filter(match=search).values("pk")
-    )
     body = Subquery(
         Section.objects.filter(revision=OuterRef("live_revision"))
         .values("revision")
@@ -64,11 +55,35 @@ def _search_postgres(answers: QuerySet[Answer], query: str) -> QuerySet[Answer]:
     vector = SearchVector("question__text", weight="A", config="english") + SearchVector(
         Coalesce(body, Value(""), output_field=TextField()), weight="B", config="english"
     )
+    search = SearchQuery(query, search_type="websearch", config="english")
+    words = _positive_words(query)
+    if words:
+        # Narrow through the GIN indexes (migration 0002_search_indexes) to the answers whose
+        # question or live text holds one of the words; only those get a vector built and ranked.
+        any_word = reduce(operator.or_, (SearchQuery(word, config="english") for word in words))
+        in_question = Question.objects.annotate(v=SearchVector("text", config="english")).filter(v=any_word)
+        in_text = Section.objects.annotate(v=SearchVector("body", config="english")).filter(v=any_word)
+        answers = answers.filter(
+            Q(question__in=in_question.values("pk")) | Q(live_revision__in=in_text.values("revision"))
+        )
     return (
-        answers.filter(Q(question__in=matching_questions) | Q(live_revision__in=matching_sections))
-        .annotate(rank=SearchRank(vector, search))
+        answers.annotate(search=vector, rank=SearchRank(vector, search))
+        .filter(search=search)
         .order_by("-rank", "-last_updated", "-id")
     )
+
+
+def _positive_words(query: str) -> list[str]:
+    """The words a match must contain at least one of, or [] when that cannot be said.
+
+    A websearch query matches only texts holding one of its words, unless it
+    negates one (`-word`): then a text holding none of them can match, so no
+    narrowing is safe.
+    """
+    tokens = query.replace('"', " ").split()
+    if any(token.startswith("-") for token in tokens):
+        return []
+    return [token for token in tokens if token.lower() != "or"]
 
 
 def _search_simple(answers: QuerySet[Answer], query: str) -> QuerySet[Answer]:

@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,44 +24,15 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-BIN = Path(PYTHON).parent
-SEED_EXTERNAL_ID = "demo-seed-inotuzumab"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench._gunicorn import BIN, PYTHON, ROOT, free_port, seed_path, wait_for  # noqa: E402
 
 
 def _manage(env: dict, *args: str) -> str:
     return subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
-
-
-def _seed_path(env: dict) -> str:
-    code = (
-        "import django; django.setup();"
-        "from answers.models import Answer;"
-        f"print(Answer.objects.get(revisions__external_id={SEED_EXTERNAL_ID!r}).get_absolute_url())"
-    )
-    return subprocess.run(
-        [PYTHON, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def _wait_for(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not start on port {port}")
 
 
 def _client_worker(args) -> int:
@@ -98,7 +68,7 @@ def _load(port: int, path: str, *, seconds: int, connections: int) -> float:
 
 def _measure(env: dict, paths: dict, *, workers: int, seconds: int, connections: int, rounds: int) -> dict:
     """Median requests/second per URL over `rounds` interleaved runs (the machine may be shared)."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=ROOT,
@@ -107,7 +77,7 @@ def _measure(env: dict, paths: dict, *, workers: int, seconds: int, connections:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(port)
+        wait_for(port)
         for path in paths.values():
             _load(port, path, seconds=2, connections=connections)  # warm-up: caches, connections
         runs = {name: [] for name in paths}
@@ -135,7 +105,7 @@ def main() -> None:
     try:
         _manage(env, "migrate", "--noinput")
         _manage(env, "load_demo", "--answers", "50")
-        paths = {"bare view": "/bench/constant/", "answer page": _seed_path(env)}
+        paths = {"bare view": "/bench/constant/", "answer page": seed_path(env)}
         client = "wrk" if shutil.which("wrk") else "python client (install wrk for steadier figures)"
         print(
             f"gunicorn, {args.workers} sync workers; {client}, {args.connections} connections, "

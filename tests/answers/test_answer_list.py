@@ -96,3 +96,24 @@ def test_postgres_search_ranks_question_matches_above_body_matches(client, appro
     assert _questions(client.get("/answers/", {"q": "gout"})) == [in_question.question.text, in_body.question.text]
     # websearch syntax: stemming and negation
     assert _questions(client.get("/answers/", {"q": "treatments -fibrillation"})) == [in_question.question.text]
+
+
+@pytest.mark.postgres
+def test_postgres_search_matches_words_split_between_question_and_text(client, approved):
+    both = approved(
+        question="How is atrial fibrillation anticoagulated?",
+        sections=[{"heading": "From the Guidelines", "body": "Apixaban is preferred over warfarin [1]."}],
+    )
+    approved(question="What is the first-line treatment for gout?")
+    assert _questions(client.get("/answers/", {"q": "fibrillation apixaban"})) == [both.question.text]
+    assert _questions(client.get("/answers/", {"q": "gout or apixaban"})) != []
+    assert _questions(client.get("/answers/", {"q": "-apixaban"})) == ["What is the first-line treatment for gout?"]
+    assert _questions(client.get("/answers/", {"q": "gout apixaban"})) == []
+
+
+def test_search_narrows_only_on_words_a_match_must_hold_one_of():
+    from answers.selectors import _positive_words
+
+    assert _positive_words('"heart failure" or angina') == ["heart", "failure", "angina"]
+    assert _positive_words("iron -anaemia") == []
+    assert _positive_words("   ") == []

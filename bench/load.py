@@ -177,9 +177,12 @@ def prepare(args) -> dict:
         "PYTHONPATH": str(ROOT),
         "LOG_LEVEL": "WARNING",
     }
+    if url == database_url:
+        raise SystemExit(f"--database {name} is DATABASE_URL's own database; the benchmark needs a separate one.")
     answers = _filled(url) if args.reuse else None
     if answers is not None:
         print(f"reusing database {name} ({answers} answers)")
+        _manage(env, "migrate", "--noinput")  # a migration may have landed since it was built
     else:
         print(f"building database {name}: migrate, load_demo, generate_report_data --answers {args.answers}")
         with psycopg.connect(database_url, autocommit=True) as conn:

@@ -30,7 +30,7 @@ from answers import clock
 from answers.citations import cited_numbers
 from answers.models import Audience, FollowUpQuestion, FollowUpStatus, Revision, Specialty
 from editorial import effects, services
-from editorial.audit import audit_record, register_action
+from editorial.audit import register_action
 from editorial.errors import Conflict, InvalidState, NotAllowed
 from editorial.models import ApiToken, DraftReceipt
 from editorial.roles import is_drafting_system
@@ -342,11 +342,10 @@ def followup_claim(*, acting_user, question_id: int) -> FollowUpQuestion:
                 f"This question cannot be claimed: it is {question.get_status_display().lower()}.",
                 state=question.status,
             )
-        event = audit_record(
+        effects.record(
             action="vetted.followup.claim",
             actor=acting_user,
             answer=question.answer,
             data={"follow_up": question.pk},
         )
-        effects.event_written(event)
     return question

@@ -7,6 +7,7 @@ decision itself. Senders that need the broker must only be queued from here
 with `transaction.on_commit`.
 """
 
+from editorial.audit import audit_record
 from editorial.models import AuditEvent
 
 # Handlers registered by features that react to events (notifications,
@@ -22,6 +23,14 @@ def subscribe(handler) -> None:
 def event_written(event: AuditEvent) -> None:
     for handler in _handlers:
         handler(event)
+
+
+def record(**fields) -> AuditEvent:
+    """Write one audit event (`editorial.audit.audit_record`) and hand it to the
+    subscribers: what every service does after its change, in its transaction."""
+    event = audit_record(**fields)
+    event_written(event)
+    return event
 
 
 def events_written(events: list[AuditEvent]) -> None:

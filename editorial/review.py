@@ -9,7 +9,7 @@ from django.db import transaction
 from answers import clock
 from answers.models import Answer, Citation, Status
 from editorial import effects, rights
-from editorial.audit import audit_record, register_action
+from editorial.audit import register_action
 from editorial.errors import InvalidInput, InvalidState, NotAllowed
 from editorial.models import CitationVerdict, Comment, Verdict
 from editorial.roles import is_board_member, is_editor
@@ -70,7 +70,7 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
                 "waived_at": None,
             },
         )
-        event = audit_record(
+        effects.record(
             action="vetted.citation.verdict",
             actor=acting_user,
             answer=answer,
@@ -80,7 +80,6 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
             reason=note.strip(),
             data={"citation": citation.number, "verdict": verdict},
         )
-        effects.event_written(event)
     return row
 
 
@@ -102,7 +101,7 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
         row.waiver_reason = reason
         row.waived_at = clock.now()
         row.save(update_fields=["waived_by", "waiver_reason", "waived_at"])
-        event = audit_record(
+        effects.record(
             action="vetted.citation.waive",
             actor=acting_user,
             answer=answer,
@@ -112,7 +111,6 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
             reason=reason,
             data={"citation": citation.number, "verdict": row.verdict},
         )
-        effects.event_written(event)
     return row
 
 
@@ -128,7 +126,7 @@ def comment_add(*, acting_user, answer: Answer | int, body: str) -> Comment:
     with transaction.atomic():
         locked = Answer.objects.get(pk=answer_id)
         comment = Comment.objects.create(answer=locked, author=acting_user, body=body)
-        event = audit_record(
+        effects.record(
             action="vetted.comment.add",
             actor=acting_user,
             answer=locked,
@@ -136,5 +134,4 @@ def comment_add(*, acting_user, answer: Answer | int, body: str) -> Comment:
             to_state=locked.status,
             data={"comment": comment.pk},
         )
-        effects.event_written(event)
     return comment

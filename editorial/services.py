@@ -30,7 +30,7 @@ from answers.models import (
     content_hash,
 )
 from editorial import effects, rights
-from editorial.audit import audit_record, audit_record_many
+from editorial.audit import audit_record_many
 from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
 from editorial.review import approval_blockers
 
@@ -132,7 +132,7 @@ def _transition(
         revision = locked.pending_revision or locked.live_revision
         getattr(locked, action)(**(kwargs or {}))
         _save_transition(locked)
-        event = audit_record(
+        effects.record(
             action=f"vetted.answer.{action}",
             actor=acting_user,
             answer=locked,
@@ -142,7 +142,6 @@ def _transition(
             reason=reason,
             data=data,
         )
-        effects.event_written(event)
     if not isinstance(answer, int):
         answer.refresh_from_db()
     return locked
@@ -204,7 +203,7 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
             Citation.objects.bulk_create(Citation(revision=revision, **c) for c in content["citations"])
             answer.submit(revision=revision)
             _save_transition(answer)
-            event = audit_record(
+            effects.record(
                 action="vetted.answer.submit",
                 actor=acting_user,
                 answer=answer,
@@ -213,7 +212,6 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
                 to_state=answer.status,
                 data={"revision": number, "source": revision.source_label},
             )
-            effects.event_written(event)
     except IntegrityError as exc:
         # Two submissions raced on the same question or external id.
         raise Conflict(f"This draft collided with another submission: {exc}") from None
@@ -236,7 +234,7 @@ def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
         previous = locked.reviewer
         locked.reviewer = reviewer
         locked.save(update_fields=["reviewer"])
-        event = audit_record(
+        effects.record(
             action="vetted.answer.assign",
             actor=acting_user,
             answer=locked,
@@ -245,7 +243,6 @@ def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
             to_state=locked.status,
             data={"reviewer": reviewer.get_username(), "previous": previous.get_username() if previous else None},
         )
-        effects.event_written(event)
     return locked
 
 

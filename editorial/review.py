@@ -10,9 +10,8 @@ from answers import clock
 from answers.models import Answer, Citation, Status
 from editorial import effects, rights
 from editorial.audit import register_action
-from editorial.errors import InvalidInput, InvalidState, NotAllowed
+from editorial.errors import InvalidInput, InvalidState
 from editorial.models import CitationVerdict, Comment, Verdict
-from editorial.roles import is_board_member, is_editor
 
 register_action("vetted.citation.verdict", "Recorded a citation verdict")
 register_action("vetted.citation.waive", "Waived a citation check")
@@ -54,8 +53,7 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
     citation_id = citation if isinstance(citation, int) else citation.pk
     with transaction.atomic():
         citation, answer = _citation_under_review(citation_id)
-        if not is_board_member(acting_user) or answer.reviewer_id != acting_user.pk:
-            raise NotAllowed("Only the board member holding this review may record citation verdicts.")
+        rights.require("verdict", user=acting_user, answer=answer)
         row, _ = CitationVerdict.objects.update_or_create(
             citation=citation,
             defaults={
@@ -93,9 +91,7 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
     citation_id = citation if isinstance(citation, int) else citation.pk
     with transaction.atomic():
         citation, answer = _citation_under_review(citation_id)
-        why = rights.refusal("waive", user=acting_user, answer=answer)
-        if why:
-            raise NotAllowed(why)
+        rights.require("waive", user=acting_user, answer=answer)
         row, _ = CitationVerdict.objects.get_or_create(citation=citation, defaults={"answer": answer})
         row.waived_by = acting_user
         row.waiver_reason = reason
@@ -120,8 +116,7 @@ def comment_add(*, acting_user, answer: Answer | int, body: str) -> Comment:
         raise InvalidInput("A comment cannot be empty.", field="body")
     if len(body) > COMMENT_MAX:
         raise InvalidInput(f"A comment is at most {COMMENT_MAX} characters.", field="body")
-    if not (is_board_member(acting_user) or is_editor(acting_user)):
-        raise NotAllowed("Only board members and editors may comment.")
+    rights.require("comment", user=acting_user, answer=None)
     answer_id = answer if isinstance(answer, int) else answer.pk
     with transaction.atomic():
         locked = Answer.objects.get(pk=answer_id)

@@ -9,6 +9,7 @@ library only reads it in `has_transition_perm`, never when a transition runs.
 from django.conf import settings
 
 from answers.models import Answer
+from editorial.errors import NotAllowed
 from editorial.roles import is_board_member, is_drafting_system, is_editor
 
 
@@ -50,6 +51,16 @@ def refusal(action: str, *, user, answer: Answer | None = None) -> str | None:
         if answer is not None and _wrote_pending(user, answer):
             return "You wrote this revision; another editor must choose its reviewer."
         return None
+
+    if action == "verdict":
+        if is_board_member(user) and answer.reviewer_id == user.pk:
+            return None
+        return "Only the board member holding this review may record citation verdicts."
+
+    if action == "comment":
+        if is_board_member(user) or is_editor(user):
+            return None
+        return "Only board members and editors may comment."
 
     if action == "waive":
         if not is_editor(user):
@@ -93,6 +104,13 @@ def refusal(action: str, *, user, answer: Answer | None = None) -> str | None:
         return "Only board members and editors may retract an answer."
 
     raise ValueError(f"unknown action {action!r}")
+
+
+def require(action: str, *, user, answer: Answer | None) -> None:
+    """Raise NotAllowed, with the reason for the person who asked, unless `refusal()` allows."""
+    why = refusal(action, user=user, answer=answer)
+    if why:
+        raise NotAllowed(why)
 
 
 def may_review(user, answer: Answer) -> bool:

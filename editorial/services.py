@@ -72,12 +72,6 @@ def _check_state(answer: Answer, action: str) -> None:
         )
 
 
-def _check_right(action: str, *, user, answer: Answer | None) -> None:
-    why = rights.refusal(action, user=user, answer=answer)
-    if why:
-        raise NotAllowed(why)
-
-
 # The longest reason a decision records (the admin form says the same).
 REASON_MAX = 5000
 
@@ -123,7 +117,7 @@ def _transition(
                 f"This answer changed while you were looking at it: it is now {locked.get_status_display().lower()}."
             )
         _check_state(locked, action)
-        _check_right(action, user=acting_user, answer=locked)
+        rights.require(action, user=acting_user, answer=locked)
         if action == "approve":
             blockers = approval_blockers(locked)
             if blockers:
@@ -176,7 +170,7 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
     """
     if not draft.sections:
         raise InvalidInput("A draft needs at least one section.", field="sections")
-    _check_right("submit", user=acting_user, answer=None)
+    rights.require("submit", user=acting_user, answer=None)
     content = canonical_content(sections=draft.sections, citations=draft.citations)
     try:
         with transaction.atomic():
@@ -223,7 +217,7 @@ def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
     answer_id = answer if isinstance(answer, int) else answer.pk
     with transaction.atomic():
         locked = _locked_answer(answer_id)
-        _check_right("assign", user=acting_user, answer=locked)
+        rights.require("assign", user=acting_user, answer=locked)
         if locked.status not in (Status.SUBMITTED, Status.UNDER_REVIEW):
             raise InvalidState(
                 f"Cannot assign a reviewer: the answer is {locked.get_status_display().lower()}.",

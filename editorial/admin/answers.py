@@ -196,7 +196,6 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
         user = request.user
         shown = answer.pending_revision or answer.live_revision
         citations = list(shown.citations.all()) if shown else []
-        holds_review = answer.status == Status.UNDER_REVIEW and answer.reviewer_id == user.pk
         under_review = answer.status == Status.UNDER_REVIEW and answer.pending_revision_id is not None
         context = {
             "title": f"Review: {answer.question}",
@@ -211,13 +210,13 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             "time_in_state": timesince(answer.status_changed_at, clock.now()),
             "overdue": answer.overdue,
             "blockers": review.approval_blockers(answer) if "approve" in allowed_actions(user, answer) else [],
-            "may_record_verdicts": holds_review and is_board_member(user),
+            "may_record_verdicts": under_review and rights.refusal("verdict", user=user, answer=answer) is None,
             "may_waive": under_review and rights.refusal("waive", user=user, answer=answer) is None,
             "checks": [CitationCheck(c, getattr(c, "verdict", None)) for c in citations],
             "verdict_form": VerdictForm(),
             "waiver_form": WaiverForm(),
             "comments": list(answer.comments.all()),
-            "may_comment": is_board_member(user) or is_editor(user),
+            "may_comment": rights.refusal("comment", user=user, answer=answer) is None,
             "comment_form": CommentForm(),
             "audit_events": selectors.audit_trail(answer),
             "audit_limit": selectors.AUDIT_TRAIL_LIMIT,

@@ -10,12 +10,14 @@ event in one transaction.
 import hashlib
 import json
 
+import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from answers import clock
+from answers import clock, search
 
 
 class ImmutableError(Exception):
@@ -39,6 +41,18 @@ class Question(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="questions")
     created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        triggers = [
+            # The readers' search documents of its answers (answers/search.py).
+            pgtrigger.Trigger(
+                name="question_search_document",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("text"),
+                func=search.ON_QUESTION,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:100]
@@ -100,6 +114,22 @@ class Answer(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(fields=["question", "audience"], name="one_answer_per_question_audience"),
         ]
         indexes = [models.Index(fields=["status", "status_changed_at"])]
+        triggers = [
+            # The readers' search document follows the live revision (answers/search.py).
+            pgtrigger.Trigger(
+                name="answer_search_document_insert",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                func=search.ON_ANSWER,
+            ),
+            pgtrigger.Trigger(
+                name="answer_search_document_update",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("live_revision", "question"),
+                func=search.ON_ANSWER,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.question} ({self.get_audience_display()})"
@@ -178,6 +208,19 @@ class Answer(ConcurrentTransitionMixin, models.Model):
         self.last_reviewed = today
         self.next_review_due = today + settings.REVIEW_INTERVAL
         self.review_due = False
+
+
+class AnswerSearch(models.Model):
+    """The readers' search document of an answer's live content; written only by PostgreSQL triggers."""
+
+    answer = models.OneToOneField(Answer, primary_key=True, on_delete=models.CASCADE, related_name="search")
+    document = SearchVectorField()
+
+    class Meta:
+        verbose_name = "search document"
+
+    def __str__(self) -> str:
+        return f"Search document of answer {self.answer_id}"
 
 
 class ImmutableQuerySet(models.QuerySet):

@@ -5,20 +5,16 @@ shown only with `settings.SHOW_PENDING_ANSWERS`, flagged as pending, and never
 in listings, search or the sitemap. A retracted answer is gone, with a notice.
 """
 
-import operator
 from dataclasses import dataclass
-from functools import reduce
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 
 from answers.models import (
     Answer,
     Audience,
     Citation,
-    Question,
     ReviewerProfile,
     Section,
     Specialty,
@@ -42,48 +38,19 @@ def answer_list(*, query: str = "", specialty: str = "") -> QuerySet[Answer]:
 
 
 def _search_postgres(answers: QuerySet[Answer], query: str) -> QuerySet[Answer]:
-    """Full-text search: the question weighs more than the live revision's text."""
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    """Full-text search over the stored documents (answers/search.py): the question weighs more than the text.
 
-    body = Subquery(
-        Section.objects.filter(revision=OuterRef("live_revision"))
-        .values("revision")
-        .annotate(text=StringAgg("body", delimiter=" "))
-        .values("text")
-    )
-    vector = SearchVector("question__text", weight="A", config="english") + SearchVector(
-        Coalesce(body, Value(""), output_field=TextField()), weight="B", config="english"
-    )
+    The match goes through the documents' GIN index and the rank reads the
+    stored vectors, so no answer's text is parsed while a reader waits.
+    """
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
     search = SearchQuery(query, search_type="websearch", config="english")
-    words = _positive_words(query)
-    if words:
-        # Narrow through the GIN indexes (migration 0002_search_indexes) to the answers whose
-        # question or live text holds one of the words; only those get a vector built and ranked.
-        any_word = reduce(operator.or_, (SearchQuery(word, config="english") for word in words))
-        in_question = Question.objects.annotate(v=SearchVector("text", config="english")).filter(v=any_word)
-        in_text = Section.objects.annotate(v=SearchVector("body", config="english")).filter(v=any_word)
-        answers = answers.filter(
-            Q(question__in=in_question.values("pk")) | Q(live_revision__in=in_text.values("revision"))
-        )
     return (
-        answers.annotate(search=vector, rank=SearchRank(vector, search))
-        .filter(search=search)
+        answers.filter(search__document=search)
+        .annotate(rank=SearchRank(F("search__document"), search))
         .order_by("-rank", "-last_updated", "-id")
     )
-
-
-def _positive_words(query: str) -> list[str]:
-    """The words a match must contain at least one of, or [] when that cannot be said.
-
-    A websearch query matches only texts holding one of its words, unless it
-    negates one (`-word`): then a text holding none of them can match, so no
-    narrowing is safe.
-    """
-    tokens = query.replace('"', " ").split()
-    if any(token.startswith("-") for token in tokens):
-        return []
-    return [token for token in tokens if token.lower() != "or"]
 
 
 def _search_simple(answers: QuerySet[Answer], query: str) -> QuerySet[Answer]:

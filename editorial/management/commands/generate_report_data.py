@@ -24,9 +24,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Max
 
-from answers import clock
+from answers import clock, search
 from answers.models import (
     Answer,
+    AnswerSearch,
     Citation,
     Question,
     ReviewerProfile,
@@ -96,16 +97,19 @@ class Command(BaseCommand):
                     f"  {done} answers, {self.counts[AuditEvent]} events ({time.monotonic() - started:.0f} s)"
                 )
         if connection.vendor == "postgresql":
+            # The answers went in before their sections: index their live text for reader search.
+            search.rebuild()
+            # VACUUM sets the visibility map, so the reports' index-only scans skip the
+            # heap; it cannot run inside a transaction (as under a test), ANALYZE can.
+            vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
                 for model in WRITE_ORDER:
                     table = model._meta.db_table
                     cursor.execute(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
                     )
-                    # VACUUM sets the visibility map, so the reports' index-only scans skip the
-                    # heap; it cannot run inside a transaction (as under a test), ANALYZE can.
-                    vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-                    cursor.execute(f"{vacuum} {table}")
+                for model in [*WRITE_ORDER, AnswerSearch]:
+                    cursor.execute(f"{vacuum} {model._meta.db_table}")
         summary = ", ".join(f"{self.counts[m]} {m._meta.verbose_name_plural}" for m in WRITE_ORDER)
         self.stdout.write(self.style.SUCCESS(f"Wrote {summary} in {time.monotonic() - started:.0f} s."))
 

@@ -2,10 +2,12 @@
 
 import io
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from answers.models import Answer, Revision
+from answers import selectors
+from answers.models import Answer, AnswerSearch, Revision, Section
 from editorial.audit import verify_chain
 from editorial.models import AuditEvent, CitationVerdict
 from editorial.reports.queries import STATE_ACTIONS
@@ -51,3 +53,14 @@ def test_the_report_benchmark_prints_a_line_per_page(db):
         assert f"\n{page} " in text
     assert "slowest request" in text
     assert reverse("editorial_reports:index")
+
+
+@pytest.mark.postgres
+def test_generated_answers_are_found_by_their_live_text(db):
+    """The answers are written before their sections; the command indexes their live text afterwards."""
+    call_command("generate_report_data", "--answers", "30", "--seed", "5", stdout=io.StringIO())
+    public = Answer.objects.public()
+    assert AnswerSearch.objects.count() == public.count() > 0
+    answer = public.order_by("pk").first()
+    word = Section.objects.filter(revision=answer.live_revision_id).values_list("body", flat=True)[0].split()[0]
+    assert answer in selectors.answer_list(query=word)

@@ -466,15 +466,14 @@ def quality(f: ReportFilter) -> list[dict]:
         [*params, APPROVE, APPROVE, APPROVE, *DECISIONS, *model_params],
     )
 
+    # A verdict carries its citation's revision, so no join through citations.
     verdicts = CitationVerdict.objects.exclude(verdict="").order_by()
     verdicts = _in_range(verdicts, f, "decided_at")
     if f.has_answer_filter():
         verdicts = verdicts.filter(answer_id__in=filtered_answers(f).values("pk"))
     if f.model:
-        verdicts = verdicts.filter(
-            citation__revision__model_name=f.model[0], citation__revision__model_version=f.model[1]
-        )
-    verdict_rows = verdicts.values("citation__revision__model_name", "citation__revision__model_version").annotate(
+        verdicts = verdicts.filter(revision__model_name=f.model[0], revision__model_version=f.model[1])
+    verdict_rows = verdicts.values("revision__model_name", "revision__model_version").annotate(
         checked=Count("pk"),
         unverifiable=Count("pk", filter=Q(verdict=Verdict.UNVERIFIABLE)),
         unsupported=Count("pk", filter=Q(verdict=Verdict.UNSUPPORTED)),
@@ -504,7 +503,7 @@ def quality(f: ReportFilter) -> list[dict]:
         for key in ("first_pass_decisions", "first_pass_approvals", "approvals", "rounds_before_approval"):
             target[key] = int(row[key] or 0)
     for row in verdict_rows:
-        target = slot(row["citation__revision__model_name"], row["citation__revision__model_version"])
+        target = slot(row["revision__model_name"], row["revision__model_version"])
         target["citations_checked"] = row["checked"]
         target["unverifiable"] = row["unverifiable"]
         target["unsupported"] = row["unsupported"]

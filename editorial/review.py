@@ -58,6 +58,7 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
             citation=citation,
             defaults={
                 "answer": answer,
+                "revision": citation.revision,
                 "verdict": verdict,
                 "note": note.strip(),
                 "reviewer": acting_user,
@@ -92,7 +93,9 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
     with transaction.atomic():
         citation, answer = _citation_under_review(citation_id)
         rights.require("waive", user=acting_user, answer=answer)
-        row, _ = CitationVerdict.objects.get_or_create(citation=citation, defaults={"answer": answer})
+        row, _ = CitationVerdict.objects.get_or_create(
+            citation=citation, defaults={"answer": answer, "revision": citation.revision}
+        )
         row.waived_by = acting_user
         row.waiver_reason = reason
         row.waived_at = clock.now()

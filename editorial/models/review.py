@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from answers import clock
-from answers.models import Answer, Citation, ImmutableModel
+from answers.models import Answer, Citation, ImmutableModel, Revision
 
 
 class Verdict(models.TextChoices):
@@ -18,10 +18,14 @@ class CitationVerdict(models.Model):
 
     It may be changed while the review lasts (each change is audited). An
     editor may waive an unchecked or unsupported citation with a reason.
+
+    `answer` and `revision` are the citation's own (both immutable), copied so
+    the reports count verdicts per drafting model without joining citations.
     """
 
     citation = models.OneToOneField(Citation, on_delete=models.PROTECT, related_name="verdict")
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="citation_verdicts")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
     verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
     note = models.TextField(blank=True)
     reviewer = models.ForeignKey(

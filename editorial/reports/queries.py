@@ -450,31 +450,38 @@ def quality(f: ReportFilter) -> list[dict]:
     if f.model:
         model_q = "AND r.model_name = %s AND r.model_version = %s"
         model_params = list(f.model)
+    # The range test is in the sums, not in WHERE: PostgreSQL cannot estimate a
+    # filter on a window's output (it guesses a few hundred rows) and would then
+    # look up both revisions of each decision one by one. Filtering on the
+    # action alone, which it has statistics for, gets hash joins. HAVING leaves
+    # out a model whose decisions all fall outside the range, as WHERE did.
     decision_rows = sql.fetch(
         f"""{cte}
         SELECT r.model_name, r.model_version,
-            SUM(CASE WHEN c.revision_id = c.cycle_revision_id THEN 1 ELSE 0 END) AS first_pass_decisions,
-            SUM(CASE WHEN c.revision_id = c.cycle_revision_id AND c.action = %s THEN 1 ELSE 0 END)
+            SUM(CASE WHEN c.in_range = 1 AND c.revision_id = c.cycle_revision_id THEN 1 ELSE 0 END)
+                AS first_pass_decisions,
+            SUM(CASE WHEN c.in_range = 1 AND c.revision_id = c.cycle_revision_id AND c.action = %s THEN 1 ELSE 0 END)
                 AS first_pass_approvals,
-            SUM(CASE WHEN c.action = %s THEN 1 ELSE 0 END) AS approvals,
-            SUM(CASE WHEN c.action = %s THEN r.number - r0.number ELSE 0 END) AS rounds_before_approval
+            SUM(CASE WHEN c.in_range = 1 AND c.action = %s THEN 1 ELSE 0 END) AS approvals,
+            SUM(CASE WHEN c.in_range = 1 AND c.action = %s THEN r.number - r0.number ELSE 0 END)
+                AS rounds_before_approval
         FROM c
         JOIN answers_revision r ON r.id = c.revision_id
         JOIN answers_revision r0 ON r0.id = c.cycle_revision_id
-        WHERE c.action IN ({marks}) AND c.in_range = 1 {model_q}
-        GROUP BY r.model_name, r.model_version""",
+        WHERE c.action IN ({marks}) {model_q}
+        GROUP BY r.model_name, r.model_version
+        HAVING SUM(c.in_range) > 0""",
         [*params, APPROVE, APPROVE, APPROVE, *DECISIONS, *model_params],
     )
 
+    # A verdict carries its citation's revision, so no join through citations.
     verdicts = CitationVerdict.objects.exclude(verdict="").order_by()
     verdicts = _in_range(verdicts, f, "decided_at")
     if f.has_answer_filter():
         verdicts = verdicts.filter(answer_id__in=filtered_answers(f).values("pk"))
     if f.model:
-        verdicts = verdicts.filter(
-            citation__revision__model_name=f.model[0], citation__revision__model_version=f.model[1]
-        )
-    verdict_rows = verdicts.values("citation__revision__model_name", "citation__revision__model_version").annotate(
+        verdicts = verdicts.filter(revision__model_name=f.model[0], revision__model_version=f.model[1])
+    verdict_rows = verdicts.values("revision__model_name", "revision__model_version").annotate(
         checked=Count("pk"),
         unverifiable=Count("pk", filter=Q(verdict=Verdict.UNVERIFIABLE)),
         unsupported=Count("pk", filter=Q(verdict=Verdict.UNSUPPORTED)),
@@ -504,7 +511,7 @@ def quality(f: ReportFilter) -> list[dict]:
         for key in ("first_pass_decisions", "first_pass_approvals", "approvals", "rounds_before_approval"):
             target[key] = int(row[key] or 0)
     for row in verdict_rows:
-        target = slot(row["citation__revision__model_name"], row["citation__revision__model_version"])
+        target = slot(row["revision__model_name"], row["revision__model_version"])
         target["citations_checked"] = row["checked"]
         target["unverifiable"] = row["unverifiable"]
         target["unsupported"] = row["unsupported"]

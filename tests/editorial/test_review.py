@@ -91,3 +91,33 @@ def test_an_editor_cannot_waive_checks_on_a_revision_they_wrote(specialty, board
     with pytest.raises(NotAllowed, match="You wrote this revision"):
         review.citation_verdict_waive(acting_user=editor, citation=citation, reason="Fine by me.")
     assert not CitationVerdict.objects.filter(citation=citation).exists()
+
+
+def test_a_verdict_carries_the_revision_and_model_of_its_citation(submit, board_member, editor):
+    """The draft quality report counts verdicts by `CitationVerdict.revision`, so each must name its own."""
+    from editorial import services
+
+    answer = submit(model_name="medrafter", model_version="1.0")
+    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer.refresh_from_db()
+    first = answer.pending_revision
+    review.citation_verdict_record(acting_user=board_member, citation=first.citations.get(number=1), verdict="verified")
+    review.citation_verdict_waive(acting_user=editor, citation=first.citations.get(number=2), reason="Known source.")
+    services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
+    answer = submit(model_name="medrafter", model_version="1.1")
+    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer.refresh_from_db()
+    second = answer.pending_revision
+    assert second != first
+    review.citation_verdict_record(
+        acting_user=board_member, citation=second.citations.get(number=1), verdict="unsupported"
+    )
+
+    rows = CitationVerdict.objects.order_by("pk").values_list(
+        "citation__revision", "revision", "revision__model_name", "revision__model_version"
+    )
+    assert list(rows) == [
+        (first.pk, first.pk, "medrafter", "1.0"),
+        (first.pk, first.pk, "medrafter", "1.0"),
+        (second.pk, second.pk, "medrafter", "1.1"),
+    ]

@@ -384,6 +384,7 @@ class _History:
                 "id": self.c._next_id(CitationVerdict),
                 "citation_id": self.citation_ids[(revision["id"], number)],
                 "answer_id": self.answer["id"],
+                "revision_id": revision["id"],
                 "verdict": verdict,
                 "note": note,
                 "reviewer_id": reviewer.pk,

@@ -58,7 +58,7 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
             citation=citation,
             defaults={
                 "answer": answer,
-                "revision": citation.revision,
+                "revision_id": citation.revision_id,
                 "verdict": verdict,
                 "note": note.strip(),
                 "reviewer": acting_user,
@@ -94,7 +94,7 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
         citation, answer = _citation_under_review(citation_id)
         rights.require("waive", user=acting_user, answer=answer)
         row, _ = CitationVerdict.objects.get_or_create(
-            citation=citation, defaults={"answer": answer, "revision": citation.revision}
+            citation=citation, defaults={"answer": answer, "revision_id": citation.revision_id}
         )
         row.waived_by = acting_user
         row.waiver_reason = reason

@@ -21,7 +21,9 @@ interleaved runs of --seconds; prints the median run's requests/s, p50 and
 p99 latency, the errors of all runs (non-2xx and socket errors), and the
 answer page's throughput as a ratio to the bare view.
 
-soak: for --minutes, readers at a steady rate (wrk, each connection pausing
+soak: first --warmup-seconds of unpaced reading and API submissions (not
+measured: a worker's memory climbs while its bounded caches fill), then for
+--minutes, readers at a steady rate (wrk, each connection pausing
 --pace-ms between requests) on the answer page and the list page (with and
 without a search) while a reviewer process submits drafts through the API and
 takes each through review with the services (start review, a verdict per
@@ -373,12 +375,11 @@ def run_soak(args) -> int:
         f"over {len(paths)} URLs ({args.pages} answer pages, the list, a search); "
         f"{args.minutes:g} minutes; worker recycling off"
     )
-    before = _audit_events()
     samples: dict[int, list[int]] = {}
     trace: list[tuple[float, float]] = []  # (seconds, mean worker RSS) per sampling round
     with Stack(env, log_path) as stack:
-        wrk(stack.port, ["get", *paths], seconds=5, connections=args.connections)  # warm-up
-        drain(stack.port)
+        warm_reads, warm_submits = warm_up(stack.port, paths, token, run, args)
+        before = _audit_events()
         reader = subprocess.Popen(
             wrk_command(stack.port, ["get", *paths], seconds=seconds, connections=args.connections),
             env={**os.environ, "WRK_PACE_MS": str(args.pace_ms)},
@@ -429,6 +430,10 @@ def run_soak(args) -> int:
     actions = reviewed["actions"]
     performed = sum(actions.values())
     print(
+        f"warm-up ({args.warmup_seconds} s, unpaced, not measured): readers {warm_reads.requests} requests, "
+        f"errors {warm_reads.errors}; API {warm_submits.requests} drafts submitted, errors {warm_submits.errors}"
+    )
+    print(
         f"readers: {reading.requests} requests in {reading.seconds:.0f} s = {reading.rps:.1f} req/s, "
         f"p50 {reading.p50_ms:.2f} ms, p99 {reading.p99_ms:.2f} ms, max {reading.max_ms:.1f} ms, "
         f"errors {reading.errors} (non-2xx {reading.non2xx}, socket {reading.socket_errors})"
@@ -454,11 +459,45 @@ def run_soak(args) -> int:
         )
     minutes = [f"{kib / 1024:.1f}" for _, kib in per_minute(trace)]
     print(f"mean worker RSS (MiB) at the start and after each minute: {' '.join(minutes)}")
+    if len(trace) > 1:
+        grew = (trace[-1][1] - trace[0][1]) / 1024
+        print(f"mean worker RSS over the soak: {grew:+.1f} MiB ({grew / (trace[-1][0] / 60):+.2f} MiB/min)")
     print(f"errors logged by gunicorn/Celery: {len(logged)} (log: {log_path})")
     for line in logged[:5]:
         print("   ", line[:300])
-    failed = reading.errors or reviewed["errors"] or lost or verify.returncode or logged
+    failed = (
+        reading.errors
+        or warm_reads.errors
+        or warm_submits.errors
+        or reviewed["errors"]
+        or lost
+        or verify.returncode
+        or logged
+    )
     return 1 if failed else 0
+
+
+def warm_up(port: int, paths: list[str], token: str, run: str, args) -> tuple[WrkResult, WrkResult]:
+    """Readers and API submissions at full speed for --warmup-seconds, before anything is measured.
+
+    A worker's memory climbs for its first few thousand requests (bounded
+    caches filling: URL parsing, regexes, the JSON parser's string cache, the
+    database driver's buffers) and then stays level; measured from a cold
+    start, a 10-minute soak at a reader's pace would show that climb, not a leak.
+    """
+    readers = subprocess.Popen(
+        wrk_command(port, ["get", *paths], seconds=args.warmup_seconds, connections=args.connections),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    submits = subprocess.Popen(
+        wrk_command(port, ["submit", f"{run}-warm", token], seconds=args.warmup_seconds, connections=2),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    results = parse_wrk(readers.communicate()[0]), parse_wrk(submits.communicate()[0])
+    drain(port)
+    return results
 
 
 def _draft(external_id: str) -> bytes:
@@ -556,6 +595,9 @@ def main() -> int:
     soak.add_argument("--pace-ms", type=int, default=100, help="pause between a connection's requests (default 100)")
     soak.add_argument("--pages", type=int, default=20, help="answer pages the readers read (default 20)")
     soak.add_argument("--review-interval", type=float, default=2.0, help="seconds per reviewed draft (default 2)")
+    soak.add_argument(
+        "--warmup-seconds", type=int, default=240, help="unpaced reading and submitting first (default 240)"
+    )
     soak.add_argument("--sample-seconds", type=float, default=10.0, help="RSS sampling period (default 10)")
     reviewer = commands.add_parser("_review", help=argparse.SUPPRESS)
     options = (("--port", int), ("--token", str), ("--run", str), ("--seconds", float), ("--interval", float))

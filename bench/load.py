@@ -227,6 +227,19 @@ def _audit_events() -> int:
     return AuditEvent.objects.count()
 
 
+def _settled_audit_events(quiet_seconds: float = 2.0, timeout: float = 60.0) -> int:
+    """The audit event count once it has stopped moving: requests wrk left in flight
+    (a submission a worker was still writing when wrk stopped) land before the count."""
+    count, deadline = _audit_events(), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(quiet_seconds)
+        latest = _audit_events()
+        if latest == count:
+            return count
+        count = latest
+    raise SystemExit("the audit trail kept growing after the warm-up stopped")
+
+
 # -- processes --------------------------------------------------------------------
 
 
@@ -379,7 +392,7 @@ def run_soak(args) -> int:
     trace: list[tuple[float, float]] = []  # (seconds, mean worker RSS) per sampling round
     with Stack(env, log_path) as stack:
         warm_reads, warm_submits = warm_up(stack.port, paths, token, run, args)
-        before = _audit_events()
+        before = _settled_audit_events()
         reader = subprocess.Popen(
             wrk_command(stack.port, ["get", *paths], seconds=seconds, connections=args.connections),
             env={**os.environ, "WRK_PACE_MS": str(args.pace_ms)},

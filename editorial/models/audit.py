@@ -60,6 +60,14 @@ class AuditEvent(ImmutableModel):
         ]
         triggers = [
             pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # TRUNCATE skips row triggers: refuse it with a statement trigger.
+            pgtrigger.Trigger(
+                name="audit_no_truncate",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % (the audit trail is append-only)', TG_TABLE_NAME;",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -109,3 +109,11 @@ def test_postgresql_itself_refuses_update_and_delete(answer_in, sql):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql.format(table=_table()))
     assert AuditEvent.objects.get().reason == ""
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_truncate(answer_in):
+    answer_in(Status.SUBMITTED)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {_table()} CASCADE")
+    assert AuditEvent.objects.count() == 1

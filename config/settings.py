@@ -252,7 +252,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "editorial.tasks.send_editors_digest",
         "schedule": crontab(day_of_week="mon", hour=envint("DIGEST_HOUR", 7), minute=0),
     },
+    "expire-report-exports": {
+        "task": "editorial.reports.tasks.report_exports_expire",
+        "schedule": crontab(hour=envint("REREVIEW_SWEEP_HOUR", 5), minute=30),
+    },
 }
+# Finished full exports (every answer with its history) are deleted after this long.
+REPORT_EXPORT_RETENTION = timedelta(days=envint("REPORT_EXPORT_RETENTION_DAYS", 7))
 # Base of the links in e-mails.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # An outbox row never handed to the broker is relayed after this long...

@@ -9,6 +9,7 @@ import tempfile
 import zipfile
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files import File
 from django.db.models import F
 
@@ -121,3 +122,24 @@ def _write_csv(archive, name, rows, columns, progress, *, label=False) -> None:
                 progress(pending)
                 pending = 0
         progress(pending)
+
+
+@shared_task
+def report_exports_expire() -> int:
+    """Delete finished exports older than REPORT_EXPORT_RETENTION, file and row; returns how many.
+
+    Exports hold every answer and its history, so they do not linger on disk.
+    Queued and running exports are left alone. Safe to run twice: a file
+    already gone is skipped.
+    """
+    cutoff = clock.now() - settings.REPORT_EXPORT_RETENTION
+    expired = ReportExport.objects.filter(
+        status__in=[ExportStatus.DONE, ExportStatus.FAILED], created_at__lt=cutoff
+    ).order_by("id")
+    removed = 0
+    for export in expired.iterator():
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+        removed += 1
+    return removed

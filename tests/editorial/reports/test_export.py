@@ -2,16 +2,20 @@
 
 import csv
 import io
+import os
 import time
 import zipfile
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from answers import clock
 from config.celery import app as celery_app
 from editorial.models import ExportStatus, ReportExport
-from editorial.reports.tasks import report_export_build
+from editorial.reports.tasks import report_export_build, report_exports_expire
 from tests.editorial.reports.conftest import CHANGE_REASON
 
 
@@ -113,3 +117,33 @@ def test_a_real_worker_builds_the_export_and_the_page_follows_it(client, editor,
     assert 'id="export-download"' in html
     files = _zip(client.get(reverse("editorial_reports:export_download", args=[export.pk])))
     assert len(files["answers.csv"]) == 2
+
+
+def test_finished_exports_expire_with_their_files_and_running_ones_stay(settings, editor, tmp_path):
+    settings.REPORT_EXPORT_RETENTION = timedelta(days=7)
+    old = clock.now() - timedelta(days=8)
+
+    def export(status, created_at, *, with_file=True):
+        row = ReportExport.objects.create(requested_by=editor, status=status, created_at=created_at)
+        if with_file:
+            row.file.save(f"export-{row.pk}.zip", ContentFile(b"zip"), save=True)
+        return row
+
+    expired = export(ExportStatus.DONE, old)
+    failed = export(ExportStatus.FAILED, old, with_file=False)
+    running = export(ExportStatus.RUNNING, old, with_file=False)
+    recent = export(ExportStatus.DONE, clock.now() - timedelta(days=6))
+    expired_path = expired.file.path
+
+    assert report_exports_expire() == 2
+    assert set(ReportExport.objects.values_list("pk", flat=True)) == {running.pk, recent.pk}
+    assert not ReportExport.objects.filter(pk=failed.pk).exists()
+    assert not os.path.exists(expired_path)
+    assert (tmp_path / recent.file.name).exists()
+    assert report_exports_expire() == 0  # safe to run twice
+
+
+def test_export_expiry_is_on_the_beat_schedule(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["expire-report-exports"]
+    assert entry["task"] == "editorial.reports.tasks.report_exports_expire"
+    assert entry["task"] in celery_app.tasks

@@ -4,6 +4,19 @@ from django.db import models
 from answers.models import Citation, Question, ReviewerProfile, Revision, Section, Specialty
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the admin only shows: written elsewhere (immutable revisions, the audit trail, drafts received)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Specialty)
 class SpecialtyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -65,18 +78,9 @@ class CitationInline(ReadOnlyInline):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ReadOnlyAdmin):
     """Revisions are immutable: the admin only shows them."""
 
     list_display = ["__str__", "source_label", "created_by", "created_at"]
     list_select_related = ["created_by", "answer"]
     inlines = [SectionInline, CitationInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from answers import clock
+from answers.admin import ReadOnlyAdmin
 from editorial.models import ApiToken, DraftReceipt, WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
 from editorial.roles import DRAFTING
@@ -61,20 +62,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(DraftReceipt)
-class DraftReceiptAdmin(admin.ModelAdmin):
+class DraftReceiptAdmin(ReadOnlyAdmin):
     list_display = ["external_id", "revision", "token", "callback_url", "received_at"]
     list_select_related = ["revision", "token"]
     search_fields = ["external_id"]
     date_hierarchy = "received_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class WebhookAttemptInline(admin.TabularInline):

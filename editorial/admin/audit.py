@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from answers.admin import ReadOnlyAdmin
 from editorial.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit trail is append-only: read it here, never edit it.
 
     The review page links here filtered to one answer (`?answer__id__exact=`).
@@ -19,12 +20,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description="Action", ordering="action")
     def action_label(self, event: AuditEvent) -> str:
         return event.label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

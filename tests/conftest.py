@@ -38,6 +38,29 @@ def pytest_runtest_setup(item):
     pytest.skip(why)
 
 
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's chromium, headless, driven by Playwright (for tests marked `browser`)."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+    # Set for the test only: a leaked variable fails `check --deploy` in later subprocesses.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+    # The test's ORM calls ran while Playwright was driving (their own connection in this
+    # context): close it, or PostgreSQL refuses to drop the test database at the end.
+    connections.close_all()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_may_truncate_the_audit_trail():
     """Transactional tests end with Django's flush, one TRUNCATE of every table; PostgreSQL

@@ -17,7 +17,7 @@ from answers import clock
 from answers.models import Status
 from editorial import services
 from tests.answers.conftest import at
-from tests.conftest import APPROVAL, CHROMIUM, REQUIRE_SERVICES
+from tests.conftest import APPROVAL, REQUIRE_SERVICES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -39,25 +39,6 @@ def seed_answer(answer_in, second_board_member):
         services.answer_reaffirm(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
     answer.refresh_from_db()
     return answer
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # test makes meanwhile are safe. Only for these tests: a leaked variable
-    # fails `check --deploy` in the tests that run after.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def _axe_source() -> str | None:

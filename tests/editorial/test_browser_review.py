@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.urls import NoReverseMatch, reverse
 
 from answers.models import Status
 from editorial.models import AuditEvent
-from tests.conftest import CHROMIUM
 from tests.editorial.conftest import password_of, reloaded
 
 OUTPUT = Path(settings.BASE_DIR) / "test-output"
@@ -27,27 +25,11 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
-    # Set for this test only: a leaked variable fails `check --deploy` in later subprocesses.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-        # The test's ORM calls ran while Playwright was driving (their own connection in this
-        # context): close it, or PostgreSQL refuses to drop the test database at the end.
-        connections.close_all()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 def _reader_url(answer) -> str | None:

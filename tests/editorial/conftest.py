@@ -46,9 +46,11 @@ def reloaded(answer: Answer) -> Answer:
 
 
 @pytest.fixture
-def fast_passwords(settings):
-    """Named users are created with a cheap hasher: these tests sign in and re-enter passwords a lot.
+def eager():
+    """Run queued tasks in the test's process, even when REDIS_URL is set (real workers have their own tests)."""
+    from config.celery import app
 
-    Use it with `pytest.mark.usefixtures("fast_passwords")`, which runs it before the user fixtures.
-    """
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    previous = app.conf.task_always_eager  # read first: app.conf loads the Django settings lazily
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -18,7 +18,7 @@ from editorial.models import AuditEvent
 from tests.conftest import _user, verify_citations
 from tests.editorial.conftest import messages_of, password_of, review_url, transition_url
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "reader", "drafter", "editor", "board_member", "author"]
 SIGNED_OUT = {"anonymous", "reader", "drafter"}  # no staff access: the admin sends them to its login

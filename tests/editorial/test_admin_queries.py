@@ -16,7 +16,7 @@ from editorial import review, services
 from tests.conftest import APPROVAL, make_draft, verify_citations
 from tests.editorial.conftest import review_url
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = pytest.mark.django_db
 
 LIST = "/admin/answers/answer/"
 # Session, user, permissions, groups, counts, one page of rows, the specialty filter: a fixed set.

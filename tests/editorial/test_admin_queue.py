@@ -12,7 +12,7 @@ from editorial import services
 from tests.conftest import _user, make_draft
 from tests.editorial.conftest import messages_of, reloaded, review_url
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = pytest.mark.django_db
 
 LIST = "/admin/answers/answer/"
 

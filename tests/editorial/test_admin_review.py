@@ -9,7 +9,7 @@ from editorial.models import AuditEvent, CitationVerdict, Comment
 from tests.conftest import make_draft, verify_citations
 from tests.editorial.conftest import messages_of, reloaded, review_url
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = pytest.mark.django_db
 
 
 def verdict_url(answer, citation) -> str:

@@ -19,7 +19,7 @@ from tests.editorial.conftest import (
     transition_url,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = pytest.mark.django_db
 
 
 def buttons(response) -> set[str]:

@@ -20,7 +20,6 @@ OUTPUT = Path(settings.BASE_DIR) / "test-output"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("fast_passwords"),
 ]
 
 

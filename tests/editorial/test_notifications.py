@@ -7,14 +7,9 @@ from django.utils.html import escape
 from editorial import services
 from editorial.models import NotificationKind, NotificationPreference
 from tests.conftest import APPROVAL, make_draft, verify_citations
-from tests.editorial.notifying import recipients, restore, run_eagerly
+from tests.editorial.notifying import recipients
 
-
-@pytest.fixture(autouse=True)
-def eager():
-    previous = run_eagerly()
-    yield
-    restore(previous)
+pytestmark = pytest.mark.usefixtures("eager")
 
 
 @pytest.fixture

@@ -13,14 +13,9 @@ from editorial import notifications, outbox, services
 from editorial.errors import Blocked
 from editorial.models import NotificationDelivery, NotificationKind, OutboxMessage
 from tests.conftest import APPROVAL
-from tests.editorial.notifying import recipients, restore, run_eagerly
+from tests.editorial.notifying import recipients
 
-
-@pytest.fixture(autouse=True)
-def eager():
-    previous = run_eagerly()
-    yield
-    restore(previous)
+pytestmark = pytest.mark.usefixtures("eager")
 
 
 class RefusingBackend(BaseEmailBackend):

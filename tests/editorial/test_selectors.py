@@ -10,7 +10,7 @@ from answers.models import Status
 from editorial import selectors, services
 from tests.conftest import make_draft
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = pytest.mark.django_db
 
 
 def counts(user) -> dict[str, int]:

@@ -12,16 +12,12 @@ from editorial import services, tasks
 from editorial.audit import verify_chain
 from editorial.demo.bulk import bulk_answers
 from editorial.models import AuditEvent, OutboxMessage
-from tests.editorial.notifying import recipients, restore, run_eagerly, subjects
+from tests.editorial.notifying import recipients, subjects
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
 
-@pytest.fixture(autouse=True)
-def eager():
-    previous = run_eagerly()
-    yield
-    restore(previous)
+pytestmark = pytest.mark.usefixtures("eager")
 
 
 @pytest.fixture

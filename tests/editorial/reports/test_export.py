@@ -24,15 +24,6 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture
-def eager():
-    """Run queued tasks in the test's process (a real worker is tested below)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
 def _zip(response) -> dict[str, list[list[str]]]:
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     return {name: list(csv.reader(io.StringIO(archive.read(name).decode()))) for name in archive.namelist()}

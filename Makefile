@@ -37,13 +37,13 @@ beat: install
 
 # Sweep benchmark: run with DATABASE_URL set to PostgreSQL (rolled back afterwards).
 bench: install
-	$(BIN)/python manage.py bench_sweeps $(BENCH_ARGS)
+	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py bench_sweeps $(BENCH_ARGS)
 
 # Report pages: render time and query count (DATABASE_URL=postgres://... after generate_report_data).
 .PHONY: bench-reports
 bench: bench-reports
 bench-reports: install
-	$(BIN)/python manage.py report_benchmark
+	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py report_benchmark
 
 # Drafting API: drafts/s through the API (1 and 4 clients) and import_drafts for 10,000 drafts; needs PostgreSQL.
 bench: bench-api

@@ -10,8 +10,8 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 
+from answers.clients import client_ip
 from answers.models import Answer, FollowUpQuestion
-from config.request_id import client_ip
 
 
 class RateLimited(Exception):

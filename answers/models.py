@@ -2,7 +2,7 @@
 state machine that decides which revision readers see.
 
 Transitions are declared here, where the state lives; they never save and
-never check who is acting. `editorial.services` is the one way to run them:
+never check who is acting. `editorial.review.services` is the one way to run them:
 it checks the actor's right, runs the transition, saves and writes the audit
 event in one transaction.
 """
@@ -150,7 +150,7 @@ class Answer(ConcurrentTransitionMixin, models.Model):
     def _moved(self) -> None:
         self.status_changed_at = clock.now()
 
-    # -- transitions (never save; editorial.services does) -------------------
+    # -- transitions (never save; editorial.review.services does) -------------------
     @transition(
         field=status,
         source=[Status.NEW, Status.CHANGES_REQUESTED, Status.APPROVED, Status.RETRACTED],

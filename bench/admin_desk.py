@@ -32,7 +32,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from answers import clock  # noqa: E402
 from answers.models import Answer, Question, Specialty, Status  # noqa: E402
-from editorial import review, roles, services  # noqa: E402
+from editorial.access import roles  # noqa: E402
+from editorial.review import checks, services  # noqa: E402
 
 STATUSES = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED, Status.REJECTED]
 LIST_VIEWS = ["", "?overdue=yes", "?desk=waiting", "?q=question+1234", "?o=5"]
@@ -77,7 +78,7 @@ def build(answers: int, citations: int):
     answer = services.draft_submit(acting_user=drafter, draft=draft).answer
     services.answer_start_review(acting_user=board, answer=answer)
     for citation in answer.pending_revision.citations.all():
-        review.citation_verdict_record(acting_user=board, citation=citation, verdict="verified")
+        checks.citation_verdict_record(acting_user=board, citation=citation, verdict="verified")
     return board, answer
 
 

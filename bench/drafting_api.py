@@ -37,7 +37,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from answers.models import Specialty  # noqa: E402
-from editorial import roles  # noqa: E402
+from editorial.access import roles  # noqa: E402
 from editorial.models import ApiToken  # noqa: E402
 
 

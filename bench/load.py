@@ -542,8 +542,8 @@ def run_reviewer(args) -> int:
     from django.contrib.auth import get_user_model
 
     from answers.models import Answer, Citation
-    from editorial import review, services
     from editorial.models import Verdict
+    from editorial.review import checks, services
 
     board_member = get_user_model().objects.get(username="dr.okafor")
     actions = dict.fromkeys(["submit", "start_review", "verdict", "approve"], 0)
@@ -567,7 +567,7 @@ def run_reviewer(args) -> int:
             services.answer_start_review(acting_user=board_member, answer=created["answer_id"])
             actions["start_review"] += 1
             for citation in Citation.objects.filter(revision_id=created["id"]).order_by("number"):
-                review.citation_verdict_record(acting_user=board_member, citation=citation, verdict=Verdict.VERIFIED)
+                checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict=Verdict.VERIFIED)
                 actions["verdict"] += 1
             services.answer_approve(
                 acting_user=board_member, answer=created["answer_id"], attestation=settings.APPROVAL_ATTESTATION

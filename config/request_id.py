@@ -16,7 +16,6 @@ import time
 import uuid
 
 from celery import signals
-from django.conf import settings
 from django.utils.functional import SimpleLazyObject, empty
 
 access_log = logging.getLogger("vetted.access")
@@ -35,21 +34,6 @@ def request_id_from(header: str | None) -> str:
     if header and _WELL_FORMED_ID.fullmatch(header):
         return header
     return uuid.uuid4().hex
-
-
-def client_ip(request) -> str | None:
-    """The client's address, read through `TRUSTED_PROXY_COUNT` proxies.
-
-    Each trusted proxy appends the address it saw to X-Forwarded-For, so the
-    client is the Nth entry from the right; anything left of it is whatever the
-    client chose to send. With no trusted proxy, REMOTE_ADDR is the client.
-    """
-    count = settings.TRUSTED_PROXY_COUNT
-    if count:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
 
 
 def user_label(request, *, resolve: bool = False) -> str | None:

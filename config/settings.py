@@ -2,7 +2,13 @@
 
 With nothing set, Vetted runs for development: SQLite, Celery in eager mode,
 e-mail to the console. `VETTED_ENV=production` refuses the development secret
-key and DEBUG.
+key and DEBUG. Each setting is declared once, grouped by concern:
+
+1. environment and secrets; 2. apps, middleware, templates; 3. database;
+4. static files, auth, i18n; 5. Celery, the beat schedule and the outbox;
+6. e-mail; 7. security headers and HTTPS; 8. login protection; 9. logs;
+10. the review; 11. the reader site and its cache; 12. the drafting API and
+webhooks.
 """
 
 from datetime import timedelta
@@ -17,6 +23,7 @@ from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# --- 1. Environment and secrets ------------------------------------------------
 DEV_SECRET_KEY = "vetted-development-only-secret-key-do-not-use-in-production"
 
 VETTED_ENV = envstr("VETTED_ENV", "development")
@@ -36,8 +43,12 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production needs ALLOWED_HOSTS.")
 
+# Old keys still accepted for signatures while rotating SECRET_KEY.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
+
+# --- 2. Apps, middleware, templates ---------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.VettedAdminConfig",  # Django's admin with Vetted's site (config/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,9 +60,15 @@ INSTALLED_APPS = [
     "django_fsm",
     "answers",
     "editorial",
+    "axes",  # login lockouts (section 8)
+    "ninja",  # serves the API docs' Swagger UI assets from our own static files (no CDN)
 ]
 
 MIDDLEWARE = [
+    # The health probes first (no host check, no HTTPS redirect, no access
+    # line), then request ids, so every later line of a request carries one.
+    "config.health.HealthProbeMiddleware",
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,14 +77,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # section 7
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
+# Every template lives in an app's templates/ folder.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -79,9 +100,7 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "config.wsgi.application"
-
-# --- Database: SQLite unless DATABASE_URL is given -------------------------
+# --- 3. Database: SQLite unless DATABASE_URL is given ------------------------------
 DATABASE_URL = envstr("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
@@ -92,22 +111,19 @@ else:
             "NAME": envstr("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail a request (and /readyz) quickly when the database is unreachable.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 5))
+    # PostgreSQL's JIT compiles plans whose row estimates look large; for these short
+    # web queries compiling costs more than it saves (reader search: 0.65 s with JIT,
+    # 0.18 s without, on 100,000 answers). PG_JIT=1 turns it back on.
+    if not envbool("PG_JIT", False):
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = envstr("TIME_ZONE", "UTC")
-USE_I18N = True
-USE_TZ = True
-
+# --- 4. Static and media files, auth, i18n ------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -120,9 +136,25 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-LOGIN_URL = "/admin/login/"
+# Production serves what collectstatic gathered; development (and the tests)
+# serve from the apps' folders and need no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
-# --- Celery over Redis; eager when REDIS_URL is not set ---------------------
+LOGIN_URL = "/admin/login/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = envstr("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- 5. Celery over Redis (eager when REDIS_URL is not set), beat, the outbox --------
 REDIS_URL = envstr("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -131,11 +163,49 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# The broker may be down when a transition commits: the notification waits in
+# the outbox table and `relay_outbox` sends it later, so publishing gives up
+# quickly instead of holding the web request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 4)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # How often an idle worker looks for unacknowledged messages past the
+    # visibility timeout (kombu's defaults: every 10 s, scanning every 10th time).
+    "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
+# Task names are pinned (`name=` on each task), so this schedule and messages
+# already queued survive moving a task between modules.
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "editorial.tasks.relay_outbox", "schedule": timedelta(minutes=1)},
+    "sweep-reminders": {"task": "editorial.tasks.sweep_reminders", "schedule": timedelta(minutes=15)},
+    "sweep-rereview": {
+        "task": "editorial.tasks.sweep_rereview",
+        "schedule": crontab(hour=envint("REREVIEW_SWEEP_HOUR", 5), minute=0),
+    },
+    "editors-digest": {
+        "task": "editorial.tasks.send_editors_digest",
+        "schedule": crontab(day_of_week="mon", hour=envint("DIGEST_HOUR", 7), minute=0),
+    },
+    "expire-report-exports": {
+        "task": "editorial.reports.tasks.report_exports_expire",
+        "schedule": crontab(hour=envint("REREVIEW_SWEEP_HOUR", 5), minute=30),
+    },
+    "webhook-retry-due": {"task": "editorial.tasks_webhooks.webhook_retry_due", "schedule": timedelta(minutes=1)},
+}
+# An outbox row never handed to the broker is relayed after this long...
+OUTBOX_RELAY_AFTER = timedelta(seconds=envint("OUTBOX_RELAY_AFTER_SECONDS", 30))
+# ...and one handed over but still not delivered is handed over again.
+OUTBOX_REQUEUE_AFTER = timedelta(seconds=envint("OUTBOX_REQUEUE_AFTER_SECONDS", 2 * 3600))
+# A worker claims one e-mail for this long; a dead worker's claim expires.
+NOTIFICATION_SEND_LEASE = timedelta(seconds=envint("NOTIFICATION_SEND_LEASE_SECONDS", 300))
+# Base of the links in e-mails and webhooks.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# --- E-mail: console in development, SMTP when EMAIL_HOST is set ------------
+# --- 6. E-mail: console in development, SMTP when EMAIL_HOST is set ------------------
 EMAIL_HOST = envstr("EMAIL_HOST", "")
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",
@@ -147,9 +217,8 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Vetted <vetted@localhost>")
 
-# --- Production: HTTPS, cookies, headers, logs, login protection -----------
+# --- 7. Security: HTTPS and cookies in production, headers everywhere -----------------
 # `manage.py check --deploy` passes with VETTED_ENV=production (tests/config).
-# The Content-Security-Policy header comes with the reader site.
 if PRODUCTION:
     # The TLS-terminating proxy in front says the request came over HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -167,115 +236,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-# Old keys still accepted for signatures while rotating SECRET_KEY.
-SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 # Proxies in front of the web process that append to X-Forwarded-For; the
-# client's address (for login lockouts) is read through exactly this many.
+# client's address (login lockouts, rate limits) is read through exactly this many.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
-STATIC_ROOT = Path(envstr("STATIC_ROOT", str(STATIC_ROOT)))
-# Production serves what collectstatic gathered; development (and the tests)
-# serve from the apps' folders and need no collectstatic.
-WHITENOISE_USE_FINDERS = not PRODUCTION
-WHITENOISE_AUTOREFRESH = not PRODUCTION
-
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail a request (and /readyz) quickly when the database is unreachable.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 5))
-    # PostgreSQL's JIT compiles plans whose row estimates look large; for these short
-    # web queries compiling costs more than it saves (reader search: 0.65 s with JIT,
-    # 0.18 s without, on 100,000 answers). PG_JIT=1 turns it back on.
-    if not envbool("PG_JIT", False):
-        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
-
-# Request ids first, so every later line of the request carries one; only the
-# health probes come before (no host check, no HTTPS redirect, no access line).
-MIDDLEWARE.insert(0, "config.request_id.RequestIdMiddleware")
-MIDDLEWARE.insert(0, "config.health.HealthProbeMiddleware")
-
-# --- Login protection (django-axes) -----------------------------------------
-# Failed logins are counted per username and per client address; at
-# AXES_FAILURE_LIMIT either is locked out for AXES_COOLOFF_TIME (the admin
-# lists attempts and lockouts; `manage.py axes_reset` lifts them).
-INSTALLED_APPS += ["axes"]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
-AUTHENTICATION_BACKENDS = [
-    "config.auth.LoginProtectionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "config.request_id.client_ip"
-AXES_VERBOSE = False
-
-# --- Vetted's own settings ---------------------------------------------------
-# How long an approval holds before the answer is due for re-review.
-REVIEW_INTERVAL = timedelta(days=envint("REVIEW_INTERVAL_DAYS", 365))
-# Only board members holding the answer's specialty may review it.
-REVIEW_REQUIRES_SPECIALTY = envbool("REVIEW_REQUIRES_SPECIALTY", False)
-# Show answers still pending review (with a warning) to readers.
-SHOW_PENDING_ANSWERS = envbool("SHOW_PENDING_ANSWERS", False)
-# Review SLAs: how long an answer may wait in a state before reminders.
-REVIEW_SLA_SUBMITTED = timedelta(hours=envint("REVIEW_SLA_SUBMITTED_HOURS", 48))
-REVIEW_SLA_UNDER_REVIEW = timedelta(hours=envint("REVIEW_SLA_UNDER_REVIEW_HOURS", 72))
-# Days past next_review_due before the reader page says the review is overdue.
-REVIEW_OVERDUE_GRACE = timedelta(days=envint("REVIEW_OVERDUE_GRACE_DAYS", 30))
-APPROVAL_ATTESTATION = "I have reviewed this answer and its citations for accuracy"
-
-# --- Logs: one JSON object a line in production or with LOG_FORMAT=json ------
-LOG_FORMAT = envstr("LOG_FORMAT", "json" if PRODUCTION else "text")
-if LOG_FORMAT not in {"json", "text"}:
-    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'")
-LOGGING = logging_config(json=LOG_FORMAT == "json", level=envstr("LOG_LEVEL", "INFO"))
-# Celery workers log through the same handler instead of their own format.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
-
-# --- Notifications, reminders and re-review (Celery) ---------------------------
-# The broker may be down when a transition commits: the notification waits in
-# the outbox table and `relay_outbox` sends it later, so publishing gives up
-# quickly instead of holding the web request.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 4)
-# How often an idle worker looks for unacknowledged messages past the
-# visibility timeout (kombu's defaults: every 10 s, scanning every 10th time).
-CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = envint("CELERY_UNACKED_RESTORE_INTERVAL", 10)
-CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = envint("CELERY_UNACKED_RESTORE_THROTTLE", 10)
-CELERY_BEAT_SCHEDULE = {
-    "relay-outbox": {"task": "editorial.tasks.relay_outbox", "schedule": timedelta(minutes=1)},
-    "sweep-reminders": {"task": "editorial.tasks.sweep_reminders", "schedule": timedelta(minutes=15)},
-    "sweep-rereview": {
-        "task": "editorial.tasks.sweep_rereview",
-        "schedule": crontab(hour=envint("REREVIEW_SWEEP_HOUR", 5), minute=0),
-    },
-    "editors-digest": {
-        "task": "editorial.tasks.send_editors_digest",
-        "schedule": crontab(day_of_week="mon", hour=envint("DIGEST_HOUR", 7), minute=0),
-    },
-    "expire-report-exports": {
-        "task": "editorial.reports.tasks.report_exports_expire",
-        "schedule": crontab(hour=envint("REREVIEW_SWEEP_HOUR", 5), minute=30),
-    },
-}
-# Finished full exports (every answer with its history) are deleted after this long.
-REPORT_EXPORT_RETENTION = timedelta(days=envint("REPORT_EXPORT_RETENTION_DAYS", 7))
-# Base of the links in e-mails.
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# An outbox row never handed to the broker is relayed after this long...
-OUTBOX_RELAY_AFTER = timedelta(seconds=envint("OUTBOX_RELAY_AFTER_SECONDS", 30))
-# ...and one handed over but still not delivered is handed over again.
-OUTBOX_REQUEUE_AFTER = timedelta(seconds=envint("OUTBOX_REQUEUE_AFTER_SECONDS", 2 * 3600))
-# A worker claims one e-mail for this long; a dead worker's claim expires.
-NOTIFICATION_SEND_LEASE = timedelta(seconds=envint("NOTIFICATION_SEND_LEASE_SECONDS", 300))
-# Answers flagged for re-review per transaction.
-REREVIEW_BATCH_SIZE = envint("REREVIEW_BATCH_SIZE", 5000)
-
-# --- Reader site (answers/) ---------------------------------------------------
 # Content-Security-Policy (django-csp): everything from our own origin, no
 # inline script anywhere, no third-party host. JSON-LD blocks are data, not
 # script, so the policy does not need to allow them.
-# django-axes asks to stay last in the chain.
-MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "csp.middleware.CSPMiddleware")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -290,6 +256,49 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# --- 8. Login protection (django-axes) --------------------------------------------------
+# Failed logins are counted per username and per client address; at
+# AXES_FAILURE_LIMIT either is locked out for AXES_COOLOFF_TIME (the admin
+# lists attempts and lockouts; `manage.py axes_reset` lifts them).
+AUTHENTICATION_BACKENDS = [
+    "config.auth.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "answers.clients.client_ip"
+AXES_VERBOSE = False
+
+# --- 9. Logs: one JSON object a line in production or with LOG_FORMAT=json -----------
+LOG_FORMAT = envstr("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'")
+LOGGING = logging_config(json=LOG_FORMAT == "json", level=envstr("LOG_LEVEL", "INFO"))
+# Celery workers log through the same handler instead of their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# --- 10. The review ----------------------------------------------------------------------
+# How long an approval holds before the answer is due for re-review.
+REVIEW_INTERVAL = timedelta(days=envint("REVIEW_INTERVAL_DAYS", 365))
+# Only board members holding the answer's specialty may review it.
+REVIEW_REQUIRES_SPECIALTY = envbool("REVIEW_REQUIRES_SPECIALTY", False)
+# Show answers still pending review (with a warning) to readers.
+SHOW_PENDING_ANSWERS = envbool("SHOW_PENDING_ANSWERS", False)
+# Days past next_review_due before the reader page says the review is overdue.
+REVIEW_OVERDUE_GRACE = timedelta(days=envint("REVIEW_OVERDUE_GRACE_DAYS", 30))
+APPROVAL_ATTESTATION = "I have reviewed this answer and its citations for accuracy"
+
+# Review SLAs: how long an answer may wait in a state before reminders.
+REVIEW_SLA_SUBMITTED = timedelta(hours=envint("REVIEW_SLA_SUBMITTED_HOURS", 48))
+REVIEW_SLA_UNDER_REVIEW = timedelta(hours=envint("REVIEW_SLA_UNDER_REVIEW_HOURS", 72))
+# Answers flagged for re-review per transaction.
+REREVIEW_BATCH_SIZE = envint("REREVIEW_BATCH_SIZE", 5000)
+# Finished full exports (every answer with its history) are deleted after this long.
+REPORT_EXPORT_RETENTION = timedelta(days=envint("REPORT_EXPORT_RETENTION_DAYS", 7))
+
+# --- 11. The reader site (answers/) and the shared cache ---------------------------------
 # The shared cache (rendered answer pages, follow-up rate limits): Redis when
 # REDIS_URL is set, so every web process sees the same counters.
 CACHES = {
@@ -309,9 +318,7 @@ FOLLOW_UP_RATE_WINDOW = timedelta(seconds=envint("FOLLOW_UP_RATE_WINDOW_SECONDS"
 # Where readers report an error in an answer (shown on the editorial policy).
 EDITORIAL_CONTACT_EMAIL = envstr("EDITORIAL_CONTACT_EMAIL", "editors@vetted.invalid")
 
-# --- Drafting API and webhooks (editorial/api, editorial/webhooks.py) --------
-# "ninja" serves the Swagger UI assets from our own static files (no CDN).
-INSTALLED_APPS += ["ninja"]  # noqa: F405
+# --- 12. Drafting API and webhooks (editorial/api, editorial/webhooks) -------------------
 # Bodies larger than this are refused with 413 before they are parsed.
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, API_MAX_BODY_BYTES)
@@ -323,7 +330,3 @@ WEBHOOK_RETRY_MAX_DELAY = timedelta(hours=envint("WEBHOOK_RETRY_MAX_DELAY_HOURS"
 WEBHOOK_RETRY_WINDOW = timedelta(hours=envint("WEBHOOK_RETRY_WINDOW_HOURS", 24))
 # Waits up to this long are Celery countdowns; longer ones wait for the sweep (below the visibility timeout).
 WEBHOOK_COUNTDOWN_MAX = timedelta(minutes=10)
-CELERY_BEAT_SCHEDULE["webhook-retry-due"] = {
-    "task": "editorial.tasks_webhooks.webhook_retry_due",
-    "schedule": timedelta(minutes=1),
-}

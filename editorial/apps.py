@@ -6,8 +6,19 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial review"
 
     def ready(self) -> None:
-        from editorial import (  # noqa: F401  (the API's admin, webhook handler and tasks)
-            admin_api,
-            outbox,  # noqa: F401  (subscribes the notification outbox to audit events)
-            tasks_webhooks,
-        )
+        """Wire the capabilities together, explicitly and once.
+
+        1. the audit trail's effects: every audit event is handed to the
+           notification outbox and to the decision webhooks;
+        2. the modules that define Celery tasks are imported, so a worker
+           registers every task by its pinned name.
+        """
+        from editorial.audit import effects
+        from editorial.notify import outbox
+        from editorial.notify import sweeps as notify_sweeps  # noqa: F401  (tasks)
+        from editorial.reports import tasks as report_tasks  # noqa: F401  (tasks)
+        from editorial.review import sweeps as review_sweeps  # noqa: F401  (tasks)
+        from editorial.webhooks import delivery
+
+        effects.subscribe(outbox.record_event)
+        effects.subscribe(delivery.record_delivery)

@@ -13,7 +13,8 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 
 from answers.models import Answer, ReviewerProfile, Specialty, Status
-from editorial import review, roles, services
+from editorial.access import roles
+from editorial.review import checks, services
 
 REQUIRE_SERVICES = os.environ.get("VETTED_REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
@@ -183,7 +184,7 @@ def make_draft(specialty, *, question="What is the first-line treatment for iron
 def verify_citations(reviewer, answer: Answer) -> None:
     answer.refresh_from_db()
     for citation in answer.pending_revision.citations.all():
-        review.citation_verdict_record(acting_user=reviewer, citation=citation, verdict="verified")
+        checks.citation_verdict_record(acting_user=reviewer, citation=citation, verdict="verified")
 
 
 @pytest.fixture

@@ -1,19 +1,16 @@
 """The reviewer's desk: the editorial admin.
 
-`answers.py` holds the answer list and review page, `forms.py` the forms its
-buttons open, `audit.py` the read-only audit trail. Importing this package
-registers them with the default admin site.
+`answers.py` holds the answer list and review page, `decisions.py` the
+decision buttons and their views, `forms.py` the forms they open, `audit.py`
+the read-only audit trail, `api_tokens.py` the drafting systems' tokens and
+webhook deliveries. Importing this package (Django's admin autodiscovery)
+registers them with the project's admin site (`config.admin`).
+
+Entry point: may import every editorial capability, never the other way round.
 """
 
-from django.contrib import admin
-
-from config.auth import LoginForm
 from editorial.admin.answers import AnswerAdmin
+from editorial.admin.api_tokens import ApiTokenAdmin
 from editorial.admin.audit import AuditEventAdmin
 
-# The index greets each user with their own queue counts (editorial_desk tags).
-admin.site.index_template = "admin/editorial/index.html"
-# A username over the user model's length is a form error, not a 500 (see config.auth).
-admin.site.login_form = LoginForm
-
-__all__ = ["AnswerAdmin", "AuditEventAdmin"]
+__all__ = ["AnswerAdmin", "ApiTokenAdmin", "AuditEventAdmin"]

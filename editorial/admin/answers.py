@@ -3,7 +3,7 @@
 The decision buttons and their POSTs live in `editorial.admin.decisions`; this
 module shows the queue and the review page and takes the review page's small
 forms (citation verdicts, waivers, comments, assignment), each handed to its
-service in `editorial.review` or `editorial.services`.
+service in `editorial.review.checks` or `editorial.review.services`.
 """
 
 from dataclasses import dataclass
@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from answers import clock
 from answers.models import Answer, Citation, Status
 from answers.rendering import render_sections
-from editorial import review, rights, selectors, services
+from editorial.access import rights
+from editorial.access.roles import is_board_member, is_editor
 from editorial.admin.decisions import DecisionsMixin, allowed_actions
 from editorial.admin.filters import AssignedFilter, DeskFilter, OverdueFilter
 from editorial.admin.forms import (
@@ -30,9 +31,9 @@ from editorial.admin.forms import (
     VerdictForm,
     WaiverForm,
 )
-from editorial.diff import revision_diff
 from editorial.errors import ReviewError
-from editorial.roles import is_board_member, is_editor
+from editorial.review import checks, selectors, services
+from editorial.review.diff import revision_diff
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
 
     # -- who may open what ----------------------------------------------------
     # Model permissions (given to the Board and Editors groups) open the pages;
-    # editorial.rights decides every action.
+    # editorial.access.rights decides every action.
 
     def has_add_permission(self, request):
         return False  # answers arrive as drafts through the drafting API
@@ -209,7 +210,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             "diff": None,
             "time_in_state": timesince(answer.status_changed_at, clock.now()),
             "overdue": answer.overdue,
-            "blockers": review.approval_blockers(answer) if "approve" in allowed_actions(user, answer) else [],
+            "blockers": checks.approval_blockers(answer) if "approve" in allowed_actions(user, answer) else [],
             "may_record_verdicts": under_review and rights.refusal("verdict", user=user, answer=answer) is None,
             "may_waive": under_review and rights.refusal("waive", user=user, answer=answer) is None,
             "checks": [CitationCheck(c, getattr(c, "verdict", None)) for c in citations],
@@ -272,7 +273,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
     def verdict_view(self, request, object_id, citation_id):
         def act(answer, data):
             citation = self._citation(answer, citation_id)
-            review.citation_verdict_record(
+            checks.citation_verdict_record(
                 acting_user=request.user, citation=citation, verdict=data["verdict"], note=data["note"]
             )
 
@@ -283,7 +284,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
     def waive_view(self, request, object_id, citation_id):
         def act(answer, data):
             citation = self._citation(answer, citation_id)
-            review.citation_verdict_waive(acting_user=request.user, citation=citation, reason=data["reason"])
+            checks.citation_verdict_waive(acting_user=request.user, citation=citation, reason=data["reason"])
 
         response = self._form_post(request, object_id, WaiverForm, act, done="Citation check waived.")
         return self._anchor(response, f"check-{citation_id}")
@@ -291,7 +292,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
     @method_decorator(require_POST)
     def comment_view(self, request, object_id):
         def act(answer, data):
-            review.comment_add(acting_user=request.user, answer=answer.pk, body=data["body"])
+            checks.comment_add(acting_user=request.user, answer=answer.pk, body=data["body"])
 
         response = self._form_post(request, object_id, CommentForm, act, done="Comment added.")
         return self._anchor(response, "comments")

@@ -2,9 +2,9 @@
 
 The buttons come from django-fsm-2's `FSMAdminMixin`, but the library never
 runs a transition here: every POST, whatever button it claims to come from, is
-handed to the service in `editorial.services`, which checks the actor's right,
+handed to the service in `editorial.review.services`, which checks the actor's right,
 the state and the page's freshness (`expected_status`). The buttons shown are
-the ones `editorial.rights.refusal()` allows, so a hidden button and a refused
+the ones `editorial.access.rights.refusal()` allows, so a hidden button and a refused
 POST come from the same rule.
 """
 
@@ -20,9 +20,10 @@ from django.urls import reverse
 from django_fsm.admin import FSMAdminMixin, FSMObjectTransition, FSMTransitionContext
 
 from answers.models import Answer
-from editorial import rights, services
+from editorial.access import rights
 from editorial.admin.forms import ApprovalForm, ReasonForm
 from editorial.errors import InvalidInput, ReviewError
+from editorial.review import services
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ ACTIONS = {
 def allowed_actions(user, answer: Answer) -> list[str]:
     """The buttons `user` may press on `answer` now: the state allows it and `rights.refusal()` says yes.
 
-    `answer` comes from `editorial.selectors` (annotated with `rereview_due`):
+    `answer` comes from `editorial.review.selectors` (annotated with `rereview_due`):
     Re-approve is offered only for content due for re-review.
     """
     possible = {t.name for t in answer.get_available_status_transitions()}
@@ -99,7 +100,7 @@ class DecisionsMixin(FSMAdminMixin):
 
     def _apply_fsm_transition(self, **kwargs):
         # The mixin's own runner transitions and saves with no right check and no audit event.
-        raise RuntimeError("Answer transitions run through editorial.services only.")
+        raise RuntimeError("Answer transitions run through editorial.review.services only.")
 
     def get_fsm_label(self, transition) -> str:
         action = ACTIONS.get(transition.name)

@@ -1,9 +1,9 @@
-"""List filters of the answer queue. Each reads its rule from `editorial.selectors`."""
+"""List filters of the answer queue. Each reads its rule from `editorial.review.selectors`."""
 
 from django.contrib import admin
 
-from editorial import selectors
-from editorial.roles import is_board_member
+from editorial.access.roles import is_board_member
+from editorial.review import selectors
 
 
 class DeskFilter(admin.SimpleListFilter):

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 
 from editorial.models import Verdict
-from editorial.review import COMMENT_MAX, NOTE_MAX
-from editorial.services import REASON_MAX
+from editorial.review.checks import COMMENT_MAX, NOTE_MAX
+from editorial.review.services import REASON_MAX
 
 
 class _TransitionForm(forms.Form):

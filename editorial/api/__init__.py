@@ -1,4 +1,10 @@
-"""The drafting API (`/api/v1/`), built on django-ninja: OpenAPI 3.1 from the code itself."""
+"""The drafting API (`/api/v1/`), built on django-ninja: OpenAPI 3.1 from the code itself.
+
+Entry point: `auth` (bearer tokens), `endpoints` (thin wrappers over the
+capabilities' services), `schemas` (what goes out), `selectors` (what the
+endpoints read), `errors` (one JSON shape for every refusal). May import every
+capability; nothing imports it but `config.urls`.
+"""
 
 from ninja import NinjaAPI
 

@@ -3,10 +3,10 @@
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 
+from editorial.access.roles import DRAFTING, is_drafting_system
 from editorial.api import errors
 from editorial.models import ApiToken
 from editorial.models.api import token_digest
-from editorial.roles import DRAFTING, is_drafting_system
 
 
 class DraftingSystemToken(HttpBearer):

@@ -1,4 +1,4 @@
-"""The drafting API's endpoints: thin wrappers over `editorial.drafts` and the selectors."""
+"""The drafting API's endpoints: thin wrappers over `editorial.drafting.intake` and the selectors."""
 
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -11,7 +11,6 @@ from ninja import Status as Reply
 from pydantic import BeforeValidator
 
 from answers.models import Answer, Specialty, Status
-from editorial import drafts
 from editorial.api import selectors
 from editorial.api.errors import ERRORS
 from editorial.api.schemas import (
@@ -21,7 +20,8 @@ from editorial.api.schemas import (
     DraftOut,
     PendingQuestionPage,
 )
-from editorial.drafts import DraftIn, DraftInvalid, FieldProblem
+from editorial.drafting import intake
+from editorial.drafting.intake import DraftIn, DraftInvalid, FieldProblem
 
 router = Router(tags=["drafting"])
 
@@ -82,7 +82,7 @@ def _as_utc(moment: datetime) -> datetime:
 def draft_submit(request, draft: DraftIn):
     """201 for a new draft; 200 with the same body when the same `external_id` and content come again."""
     _only_query(request)
-    receipt, created = drafts.draft_receive(acting_user=request.auth.user, draft=draft, token=request.auth)
+    receipt, created = intake.draft_receive(acting_user=request.auth.user, draft=draft, token=request.auth)
     revision = receipt.revision
     body = {
         "id": revision.pk,
@@ -175,5 +175,5 @@ def questions_pending(request, page: PageNumber = 1):
 )
 def question_claim(request, question_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     _only_query(request)
-    question = drafts.followup_claim(acting_user=request.auth.user, question_id=question_id)
+    question = intake.followup_claim(acting_user=request.auth.user, question_id=question_id)
     return Reply(200, {"id": question.pk, "status": question.status, "claimed_at": question.claimed_at})

@@ -20,7 +20,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from editorial.drafts import DraftInvalid, FieldProblem, problems_from_pydantic
+from editorial.drafting.intake import DraftInvalid, FieldProblem, problems_from_pydantic
 from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
 
 

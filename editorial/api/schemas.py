@@ -1,4 +1,4 @@
-"""What the API answers with (the draft it accepts is `editorial.drafts.DraftIn`)."""
+"""What the API answers with (the draft it accepts is `editorial.drafting.intake.DraftIn`)."""
 
 from datetime import datetime
 

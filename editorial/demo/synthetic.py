@@ -13,7 +13,7 @@ from django.conf import settings
 
 from answers import clock
 from answers.models import Answer, Citation, Specialty
-from editorial import review, services
+from editorial.review import checks, services
 
 TOPICS = {
     "hematology-oncology": [
@@ -160,7 +160,7 @@ def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, spe
                     verdict, note = "unverifiable", "Could not find this reference."
                 else:
                     verdict, note = "verified", ""
-                review.citation_verdict_record(acting_user=reviewer, citation=citation, verdict=verdict, note=note)
+                checks.citation_verdict_record(acting_user=reviewer, citation=citation, verdict=verdict, note=note)
 
         return step
 

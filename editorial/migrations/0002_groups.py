@@ -1,7 +1,7 @@
 from django.db import migrations
 
 # Model permissions each group gets. Rights over review actions themselves are
-# checked in editorial.rights; these only open the admin pages.
+# checked in editorial.access.rights; these only open the admin pages.
 GROUP_PERMISSIONS = {
     "Medical Advisory Board": [
         ("answers", "view_answer"),

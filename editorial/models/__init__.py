@@ -1,4 +1,7 @@
-"""Editorial models, one module per concept."""
+"""Editorial models, one module per concept.
+
+The lowest editorial layer: may import `answers` only.
+"""
 
 from editorial.models.api import ApiToken, DraftReceipt, WebhookAttempt, WebhookDelivery  # noqa: F401
 from editorial.models.audit import AuditEvent

@@ -75,6 +75,6 @@ class AuditEvent(ImmutableModel):
 
     @property
     def label(self) -> str:
-        from editorial.audit import action_label
+        from editorial.audit.trail import action_label
 
         return action_label(self.action)

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 
 from answers import clock
 from answers.models import Specialty
+from editorial.access.roles import BOARD
 from editorial.reports.queries import ReportFilter, drafting_models, model_label
-from editorial.roles import BOARD
 
 DEFAULT_WEEKS = 12
 

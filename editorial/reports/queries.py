@@ -368,7 +368,7 @@ def reviewers(f: ReportFilter) -> list[dict]:
     """Per board member: open assignments, decisions by kind, median review time, re-reviews."""
     from django.contrib.auth import get_user_model
 
-    from editorial.roles import BOARD
+    from editorial.access.roles import BOARD
 
     board = get_user_model().objects.filter(groups__name=BOARD).order_by("username")
     if f.reviewer_id:

@@ -15,7 +15,7 @@ from django.db.models import F
 
 from answers import clock
 from answers.models import Answer
-from editorial.audit import action_label
+from editorial.audit.trail import action_label
 from editorial.models import AuditEvent, ExportStatus, ReportExport
 from editorial.reports.csv import neutralise, writer
 

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from editorial.access.roles import is_editor
 from editorial.models import ExportStatus, ReportExport
 from editorial.reports import charts, tables
 from editorial.reports.csv import csv_response
 from editorial.reports.forms import form_for
 from editorial.reports.tasks import report_export_build
-from editorial.roles import is_editor
 
 HOURS = 3600.0
 

@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from editorial import selectors
+from editorial.review import selectors
 
 register = template.Library()
 

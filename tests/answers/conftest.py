@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from answers import clock
 from answers.models import Answer, Status
-from editorial import services
+from editorial.review import services
 from tests.conftest import APPROVAL, verify_citations
 
 

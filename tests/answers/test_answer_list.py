@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from answers import search
 from answers.models import AnswerSearch, Question, Status
-from editorial import services
+from editorial.review import services
 from tests.conftest import APPROVAL, verify_citations
 
 

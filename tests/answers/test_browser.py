@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from answers import clock
 from answers.models import Status
-from editorial import services
+from editorial.review import services
 from tests.answers.conftest import at
 from tests.conftest import APPROVAL, REQUIRE_SERVICES
 

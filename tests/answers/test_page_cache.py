@@ -89,7 +89,7 @@ def test_a_pending_revision_does_not_touch_the_cached_approved_page(client, appr
 
 
 def test_a_retraction_is_seen_at_once_despite_the_cache(client, approved, editor):
-    from editorial import services
+    from editorial.review import services
 
     answer = approved()
     url = answer.get_absolute_url()

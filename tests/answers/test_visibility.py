@@ -7,7 +7,7 @@ import pytest
 
 from answers import clock
 from answers.models import Status
-from editorial import services
+from editorial.review import services
 from tests.answers.conftest import at
 
 PENDING_WARNING = "Educational purpose only • Exercise caution as content is pending human review"

@@ -3,7 +3,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
 
-from config.request_id import client_ip
+from answers.clients import client_ip
 
 LIMIT = settings.AXES_FAILURE_LIMIT  # LOGIN_FAILURE_LIMIT, 5 by default
 

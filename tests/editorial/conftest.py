@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from answers.models import Answer, ReviewerProfile
-from editorial import roles
+from editorial.access import roles
 from editorial.models import AuditEvent
 from tests.conftest import _user
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from answers import clock
 from answers.models import Status
-from editorial import services
 from editorial.models import AuditEvent
+from editorial.review import services
 from tests.conftest import _user, verify_citations
 from tests.editorial.conftest import messages_of, password_of, review_url, transition_url
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from answers import clock
 from answers.models import Answer, Question, Status
-from editorial import review, services
+from editorial.review import checks, services
 from tests.conftest import APPROVAL, make_draft, verify_citations
 from tests.editorial.conftest import review_url
 
@@ -90,7 +90,7 @@ def _answer_in_review(*, citations: int, question: str, drafter, board_member, e
     services.answer_start_review(acting_user=board_member, answer=answer)
     verify_citations(board_member, answer)
     for n in range(citations):
-        review.comment_add(acting_user=editor, answer=answer, body=f"Comment {n}")
+        checks.comment_add(acting_user=editor, answer=answer, body=f"Comment {n}")
     return answer
 
 

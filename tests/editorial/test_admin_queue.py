@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from answers import clock
 from answers.models import Status
-from editorial import services
+from editorial.review import services
 from tests.conftest import _user, make_draft
 from tests.editorial.conftest import messages_of, reloaded, review_url
 

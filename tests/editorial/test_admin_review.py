@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from answers.models import Status
-from editorial import services
 from editorial.models import AuditEvent, CitationVerdict, Comment
+from editorial.review import services
 from tests.conftest import make_draft, verify_citations
 from tests.editorial.conftest import messages_of, reloaded, review_url
 

@@ -7,8 +7,8 @@ from django.conf import settings
 
 from answers import clock
 from answers.models import Status
-from editorial import services
 from editorial.models import AuditEvent
+from editorial.review import services
 from tests.conftest import verify_citations
 from tests.editorial.conftest import (
     event_count,
@@ -275,7 +275,7 @@ def test_forged_approve_post_changes_nothing(client, answer_in, board_member, fo
     client.post(review_url(answer), {"_fsm_transition_to": "approve"})
     response = client.post(transition_url(answer, "approve"), {"attest": "on", "password": password_of(user)})
     assert response["Location"] == review_url(answer)
-    assert messages_of(response) == [refusal]  # from editorial.services, with the right signature
+    assert messages_of(response) == [refusal]  # from editorial.review.services, with the right signature
     answer = reloaded(answer)
     assert answer.status == Status.UNDER_REVIEW and answer.live_revision is None
     assert event_count(answer) == before
@@ -324,7 +324,7 @@ def test_the_mixins_own_transition_runner_is_disabled(answer_in, rf, board_membe
     answer = answer_in(Status.SUBMITTED)
     request = rf.post("/")
     request.user = board_member
-    with pytest.raises(RuntimeError, match="editorial.services only"):
+    with pytest.raises(RuntimeError, match="editorial.review.services only"):
         admin.site._registry[Answer]._apply_fsm_transition(obj=answer, transition_name="start_review", request=request)
     assert reloaded(answer).status == Status.SUBMITTED
 

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from answers.models import ImmutableError, Status
-from editorial.audit import GENESIS, audit_record, verify_chain
+from editorial.audit.trail import GENESIS, audit_record, verify_chain
 from editorial.models import AuditEvent
 
 

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 
 from answers.models import Status
-from editorial import services
-from editorial.audit import verify_chain
+from editorial.audit.trail import verify_chain
 from editorial.errors import Conflict, InvalidState
 from editorial.models import AuditEvent
+from editorial.review import services
 from tests.conftest import APPROVAL, verify_citations
 
 

@@ -1,6 +1,6 @@
 from types import SimpleNamespace
 
-from editorial.diff import references_diff, section_diff, word_diff
+from editorial.review.diff import references_diff, section_diff, word_diff
 
 
 def section(heading, body):

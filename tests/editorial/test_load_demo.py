@@ -2,7 +2,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from answers.models import Answer, Question, Status
-from editorial.audit import verify_chain
+from editorial.audit.trail import verify_chain
 from editorial.models import AuditEvent
 
 SEED = "What are the latest publications on the use of inotuzumab ozogamicin"

@@ -5,8 +5,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from answers.models import Status
-from editorial import review
 from editorial.models import CitationVerdict
+from editorial.review import checks
 
 
 def _migrate(target):
@@ -20,7 +20,7 @@ def test_0007_fills_each_verdicts_revision_from_its_citation(answer_in, board_me
     approved = answer_in(Status.APPROVED)  # both citations verified
     writer = answer_in(Status.UNDER_REVIEW, question="Is iron safe in pregnancy?", model_name="guideline-writer")
     writer.refresh_from_db()
-    review.citation_verdict_record(
+    checks.citation_verdict_record(
         acting_user=board_member, citation=writer.pending_revision.citations.first(), verdict="unverifiable"
     )
     expected = dict(CitationVerdict.objects.values_list("pk", "citation__revision"))

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from editorial import services
 from editorial.models import NotificationKind, NotificationPreference
+from editorial.review import services
 from tests.conftest import APPROVAL, make_draft, verify_citations
 from tests.editorial.notifying import recipients
 

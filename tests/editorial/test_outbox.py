@@ -9,9 +9,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 
 from answers import clock
-from editorial import notifications, outbox, services
 from editorial.errors import Blocked
 from editorial.models import NotificationDelivery, NotificationKind, OutboxMessage
+from editorial.notify import deliveries, outbox
+from editorial.review import services
 from tests.conftest import APPROVAL
 from tests.editorial.notifying import recipients
 
@@ -61,9 +62,9 @@ def test_the_message_is_delivered_on_commit_and_marked_done(
 def test_delivering_a_message_twice_sends_its_e_mail_once(submit, board_member, mailoutbox):
     message = OutboxMessage.objects.get(answer=submit())
 
-    assert notifications.deliver(message.pk) is True
+    assert deliveries.deliver(message.pk) is True
     OutboxMessage.objects.filter(pk=message.pk).update(done_at=None)  # as if the worker died before marking it
-    assert notifications.deliver(message.pk) is True
+    assert deliveries.deliver(message.pk) is True
 
     assert recipients(mailoutbox) == ["maya@example.org"]
 
@@ -75,11 +76,11 @@ def test_an_e_mail_claimed_by_a_live_worker_waits_and_goes_out_after_its_lease(
     lease_end = clock.now() + settings.NOTIFICATION_SEND_LEASE
     NotificationDelivery.objects.create(message=message, recipient=board_member, claimed_until=lease_end)
 
-    assert notifications.deliver(message.pk) is False
+    assert deliveries.deliver(message.pk) is False
     assert mailoutbox == []
 
     with clock.travel(lease_end + timedelta(seconds=1)):
-        assert notifications.deliver(message.pk) is True
+        assert deliveries.deliver(message.pk) is True
 
     assert recipients(mailoutbox) == ["maya@example.org"]
 
@@ -89,12 +90,12 @@ def test_a_failed_send_releases_its_claim_so_the_retry_sends(submit, board_membe
     settings.EMAIL_BACKEND = "tests.editorial.test_outbox.RefusingBackend"
 
     with pytest.raises(smtplib.SMTPServerDisconnected):
-        notifications.deliver(message.pk)
+        deliveries.deliver(message.pk)
 
     delivery = NotificationDelivery.objects.get()
     assert (delivery.claimed_until, delivery.sent_at) == (None, None)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert notifications.deliver(message.pk) is True
+    assert deliveries.deliver(message.pk) is True
     assert recipients(mailoutbox) == ["maya@example.org"]
 
 

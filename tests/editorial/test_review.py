@@ -1,15 +1,15 @@
 import pytest
 
 from answers.models import Status
-from editorial import review
 from editorial.errors import InvalidInput, InvalidState, NotAllowed
 from editorial.models import CitationVerdict, Comment
+from editorial.review import checks
 
 
 def test_the_holder_records_a_verdict_with_a_note(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     citation = answer.pending_revision.citations.first()
-    review.citation_verdict_record(
+    checks.citation_verdict_record(
         acting_user=board_member, citation=citation, verdict="unverifiable", note="Not found"
     )
     verdict = CitationVerdict.objects.get(citation=citation)
@@ -21,8 +21,8 @@ def test_the_holder_records_a_verdict_with_a_note(answer_in, board_member):
 def test_a_changed_verdict_replaces_the_earlier_one(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     citation = answer.pending_revision.citations.first()
-    review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="unsupported")
-    review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+    checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="unsupported")
+    checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
     assert CitationVerdict.objects.get(citation=citation).verdict == "verified"
     assert answer.audit_events.filter(action="vetted.citation.verdict").count() == 2
 
@@ -32,7 +32,7 @@ def test_only_the_holder_records_verdicts(answer_in, second_board_member, editor
     citation = answer.pending_revision.citations.first()
     for user in (second_board_member, editor):
         with pytest.raises(NotAllowed):
-            review.citation_verdict_record(acting_user=user, citation=citation, verdict="verified")
+            checks.citation_verdict_record(acting_user=user, citation=citation, verdict="verified")
     assert not CitationVerdict.objects.exists()
 
 
@@ -40,21 +40,21 @@ def test_verdicts_are_only_for_a_revision_under_review(answer_in, board_member):
     answer = answer_in(Status.SUBMITTED)
     citation = answer.pending_revision.citations.first()
     with pytest.raises(InvalidState):
-        review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
 
 
 def test_an_unknown_verdict_is_refused(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     with pytest.raises(InvalidInput):
-        review.citation_verdict_record(
+        checks.citation_verdict_record(
             acting_user=board_member, citation=answer.pending_revision.citations.first(), verdict="maybe"
         )
 
 
 def test_board_members_and_editors_comment_and_it_is_audited(answer_in, board_member, editor):
     answer = answer_in(Status.UNDER_REVIEW)
-    review.comment_add(acting_user=board_member, answer=answer, body="Check the dose in section 1.")
-    review.comment_add(acting_user=editor, answer=answer, body="Agreed.")
+    checks.comment_add(acting_user=board_member, answer=answer, body="Check the dose in section 1.")
+    checks.comment_add(acting_user=editor, answer=answer, body="Agreed.")
     assert [c.body for c in Comment.objects.filter(answer=answer)] == ["Check the dose in section 1.", "Agreed."]
     assert answer.audit_events.filter(action="vetted.comment.add").count() == 2
 
@@ -63,16 +63,16 @@ def test_board_members_and_editors_comment_and_it_is_audited(answer_in, board_me
 def test_others_cannot_comment(answer_in, request, who):
     answer = answer_in(Status.SUBMITTED)
     with pytest.raises(NotAllowed):
-        review.comment_add(acting_user=request.getfixturevalue(who), answer=answer, body="Hello")
+        checks.comment_add(acting_user=request.getfixturevalue(who), answer=answer, body="Hello")
     assert not Comment.objects.exists()
 
 
 def test_an_empty_or_oversized_comment_is_refused(answer_in, editor):
     answer = answer_in(Status.SUBMITTED)
     with pytest.raises(InvalidInput):
-        review.comment_add(acting_user=editor, answer=answer, body="   ")
+        checks.comment_add(acting_user=editor, answer=answer, body="   ")
     with pytest.raises(InvalidInput):
-        review.comment_add(acting_user=editor, answer=answer, body="x" * (review.COMMENT_MAX + 1))
+        checks.comment_add(acting_user=editor, answer=answer, body="x" * (checks.COMMENT_MAX + 1))
     assert not Comment.objects.exists()
 
 
@@ -80,7 +80,7 @@ def test_an_editor_cannot_waive_checks_on_a_revision_they_wrote(specialty, board
     from django.contrib.auth.models import Group
 
     from answers.models import Answer
-    from editorial import services
+    from editorial.review import services
     from tests.conftest import make_draft
 
     editor.groups.add(Group.objects.get(name="Editors"))
@@ -89,27 +89,27 @@ def test_an_editor_cannot_waive_checks_on_a_revision_they_wrote(specialty, board
     services.answer_start_review(acting_user=board_member, answer=answer)
     citation = revision.citations.first()
     with pytest.raises(NotAllowed, match="You wrote this revision"):
-        review.citation_verdict_waive(acting_user=editor, citation=citation, reason="Fine by me.")
+        checks.citation_verdict_waive(acting_user=editor, citation=citation, reason="Fine by me.")
     assert not CitationVerdict.objects.filter(citation=citation).exists()
 
 
 def test_a_verdict_carries_the_revision_and_model_of_its_citation(submit, board_member, editor):
     """The draft quality report counts verdicts by `CitationVerdict.revision`, so each must name its own."""
-    from editorial import services
+    from editorial.review import services
 
     answer = submit(model_name="medrafter", model_version="1.0")
     services.answer_start_review(acting_user=board_member, answer=answer)
     answer.refresh_from_db()
     first = answer.pending_revision
-    review.citation_verdict_record(acting_user=board_member, citation=first.citations.get(number=1), verdict="verified")
-    review.citation_verdict_waive(acting_user=editor, citation=first.citations.get(number=2), reason="Known source.")
+    checks.citation_verdict_record(acting_user=board_member, citation=first.citations.get(number=1), verdict="verified")
+    checks.citation_verdict_waive(acting_user=editor, citation=first.citations.get(number=2), reason="Known source.")
     services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
     answer = submit(model_name="medrafter", model_version="1.1")
     services.answer_start_review(acting_user=board_member, answer=answer)
     answer.refresh_from_db()
     second = answer.pending_revision
     assert second != first
-    review.citation_verdict_record(
+    checks.citation_verdict_record(
         acting_user=board_member, citation=second.citations.get(number=1), verdict="unsupported"
     )
 

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from answers import clock
 from answers.models import Status
-from editorial import selectors, services
+from editorial.review import selectors, services
 from tests.conftest import make_draft
 
 pytestmark = pytest.mark.django_db

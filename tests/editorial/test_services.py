@@ -4,8 +4,8 @@ import pytest
 
 from answers import clock
 from answers.models import Answer, Status
-from editorial import review, services
 from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
+from editorial.review import checks, services
 from tests.conftest import APPROVAL, make_draft, verify_citations
 
 
@@ -149,15 +149,15 @@ def test_approval_is_blocked_while_a_citation_is_unchecked(answer_in, board_memb
 def test_approval_is_blocked_by_an_unsupported_citation_until_an_editor_waives_it(answer_in, board_member, editor):
     answer = answer_in(Status.UNDER_REVIEW)
     first, second = answer.pending_revision.citations.all()
-    review.citation_verdict_record(acting_user=board_member, citation=first, verdict="verified")
-    review.citation_verdict_record(acting_user=board_member, citation=second, verdict="unsupported", note="No.")
+    checks.citation_verdict_record(acting_user=board_member, citation=first, verdict="verified")
+    checks.citation_verdict_record(acting_user=board_member, citation=second, verdict="unsupported", note="No.")
     with pytest.raises(Blocked, match="Citation 2 is marked as not supporting"):
         services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     with pytest.raises(NotAllowed):
-        review.citation_verdict_waive(acting_user=board_member, citation=second, reason="Fine")
+        checks.citation_verdict_waive(acting_user=board_member, citation=second, reason="Fine")
     with pytest.raises(InvalidInput):
-        review.citation_verdict_waive(acting_user=editor, citation=second, reason=" ")
-    review.citation_verdict_waive(acting_user=editor, citation=second, reason="The claim is covered by [1].")
+        checks.citation_verdict_waive(acting_user=editor, citation=second, reason=" ")
+    checks.citation_verdict_waive(acting_user=editor, citation=second, reason="The claim is covered by [1].")
     services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     assert answer.status == Status.APPROVED
 
@@ -165,7 +165,7 @@ def test_approval_is_blocked_by_an_unsupported_citation_until_an_editor_waives_i
 def test_an_unverifiable_citation_does_not_block_approval(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     for citation in answer.pending_revision.citations.all():
-        review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="unverifiable")
+        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="unverifiable")
     services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     assert answer.status == Status.APPROVED
 

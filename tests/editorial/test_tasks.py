@@ -8,11 +8,14 @@ from django.test.utils import CaptureQueriesContext
 
 from answers import clock
 from answers.models import Answer, Status
-from editorial import services, tasks
-from editorial.audit import verify_chain
-from editorial.demo.bulk import bulk_answers
+from editorial.audit.trail import verify_chain
 from editorial.models import AuditEvent, OutboxMessage
+from editorial.notify import outbox as notify_outbox
+from editorial.notify import sweeps as notify_sweeps
+from editorial.review import services
+from editorial.review import sweeps as review_sweeps
 from tests.editorial.notifying import recipients, subjects
+from tests.support.bulk import bulk_answers
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -41,9 +44,9 @@ def test_an_answer_submitted_past_its_sla_reminds_the_specialty_board_once(
         submit()
     mailoutbox.clear()
 
-    assert run(tasks.sweep_reminders, T0 + settings.REVIEW_SLA_SUBMITTED - timedelta(minutes=1)) == 0
-    assert run(tasks.sweep_reminders, T0 + settings.REVIEW_SLA_SUBMITTED + timedelta(minutes=1)) == 1
-    assert run(tasks.sweep_reminders, T0 + settings.REVIEW_SLA_SUBMITTED + timedelta(hours=2)) == 0
+    assert run(notify_sweeps.sweep_reminders, T0 + settings.REVIEW_SLA_SUBMITTED - timedelta(minutes=1)) == 0
+    assert run(notify_sweeps.sweep_reminders, T0 + settings.REVIEW_SLA_SUBMITTED + timedelta(minutes=1)) == 1
+    assert run(notify_sweeps.sweep_reminders, T0 + settings.REVIEW_SLA_SUBMITTED + timedelta(hours=2)) == 0
 
     assert recipients(mailoutbox) == ["maya@example.org"]
     assert subjects(mailoutbox)[0].startswith("[Vetted] Waiting since 2 Mar:")
@@ -57,12 +60,12 @@ def test_a_review_past_its_sla_reminds_the_reviewer_then_the_editors(
     mailoutbox.clear()
     sla = settings.REVIEW_SLA_UNDER_REVIEW
 
-    run(tasks.sweep_reminders, T0 + sla + timedelta(minutes=1))
+    run(notify_sweeps.sweep_reminders, T0 + sla + timedelta(minutes=1))
     assert recipients(mailoutbox) == ["maya@example.org"]
 
     mailoutbox.clear()
-    run(tasks.sweep_reminders, T0 + 2 * sla + timedelta(minutes=1))
-    run(tasks.sweep_reminders, T0 + 3 * sla)
+    run(notify_sweeps.sweep_reminders, T0 + 2 * sla + timedelta(minutes=1))
+    run(notify_sweeps.sweep_reminders, T0 + 3 * sla)
     assert recipients(mailoutbox) == ["edith@example.org"]
     assert "please assign or reassign" in mailoutbox[0].body
 
@@ -74,12 +77,12 @@ def test_a_reminder_for_an_answer_that_moved_on_is_not_sent(
         answer = answer_in(Status.UNDER_REVIEW)
     late = T0 + settings.REVIEW_SLA_UNDER_REVIEW + timedelta(minutes=1)
     with clock.travel(late):
-        tasks.sweep_reminders.apply()  # queued, but on_commit never ran: not yet delivered
+        notify_sweeps.sweep_reminders.apply()  # queued, but on_commit never ran: not yet delivered
         services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
     mailoutbox.clear()
 
     message = OutboxMessage.objects.get(kind="reminder")
-    tasks.deliver_outbox.apply(args=[[message.pk]])
+    notify_outbox.deliver_outbox.apply(args=[[message.pk]])
 
     assert mailoutbox == []
     assert OutboxMessage.objects.get(pk=message.pk).done_at is not None
@@ -91,12 +94,12 @@ def test_a_new_stay_in_the_same_state_is_a_new_breach(run, answer_in, board_memb
     sla = settings.REVIEW_SLA_SUBMITTED
     with clock.travel(T0):
         answer = answer_in(Status.CHANGES_REQUESTED)
-    run(tasks.sweep_reminders, T0 + timedelta(hours=1))
+    run(notify_sweeps.sweep_reminders, T0 + timedelta(hours=1))
     with clock.travel(T0 + timedelta(hours=2)):
         services.draft_submit(acting_user=drafter, draft=make_draft(answer.question.specialty))
     mailoutbox.clear()
 
-    assert run(tasks.sweep_reminders, T0 + timedelta(hours=2) + sla + timedelta(minutes=1)) == 1
+    assert run(notify_sweeps.sweep_reminders, T0 + timedelta(hours=2) + sla + timedelta(minutes=1)) == 1
     assert recipients(mailoutbox) == ["maya@example.org"]
 
 
@@ -104,7 +107,7 @@ def test_the_reminder_sweep_runs_the_same_queries_for_three_or_thirty_breaches(d
     def queries_for(count: int, prefix: str) -> int:
         bulk_answers(count=count, specialty=specialty, author=drafter, status=Status.SUBMITTED, prefix=prefix)
         with clock.travel(clock.now() + 3 * settings.REVIEW_SLA_SUBMITTED), CaptureQueriesContext(connection) as q:
-            assert tasks.sweep_reminders.apply().get() == 2 * count  # both stages at once
+            assert notify_sweeps.sweep_reminders.apply().get() == 2 * count  # both stages at once
         return len(q.captured_queries)
 
     assert queries_for(3, "few") == queries_for(30, "many")
@@ -122,9 +125,9 @@ def test_the_rereview_sweep_flags_overdue_answers_audits_and_tells_their_board(
     due = T0 + settings.REVIEW_INTERVAL
     mailoutbox.clear()
 
-    assert run(tasks.sweep_rereview, due - timedelta(days=1)) == 0
-    assert run(tasks.sweep_rereview, due + timedelta(hours=1)) == 1
-    assert run(tasks.sweep_rereview, due + timedelta(days=1)) == 0
+    assert run(review_sweeps.sweep_rereview, due - timedelta(days=1)) == 0
+    assert run(review_sweeps.sweep_rereview, due + timedelta(hours=1)) == 1
+    assert run(review_sweeps.sweep_rereview, due + timedelta(days=1)) == 0
 
     answer.refresh_from_db()
     assert answer.review_due is True
@@ -154,7 +157,7 @@ def test_the_rereview_sweep_in_batches_writes_one_chained_event_per_answer(
     ids = bulk_answers(count=7, specialty=specialty, author=drafter, next_review_due=T0.date())
     settings.REREVIEW_BATCH_SIZE = 3
 
-    assert run(tasks.sweep_rereview, T0) == 7
+    assert run(review_sweeps.sweep_rereview, T0) == 7
 
     flagged = Answer.objects.filter(pk__in=ids, review_due=True).count()
     events = list(AuditEvent.objects.filter(action="vetted.answer.review_due").values_list("answer_id", flat=True))
@@ -172,7 +175,7 @@ def test_the_rereview_sweep_runs_the_same_queries_for_three_or_thirty_answers(dr
     def queries_for(count: int, prefix: str) -> int:
         bulk_answers(count=count, specialty=specialty, author=drafter, next_review_due=T0.date(), prefix=prefix)
         with clock.travel(T0), CaptureQueriesContext(connection) as q:
-            assert tasks.sweep_rereview.apply().get() == count
+            assert review_sweeps.sweep_rereview.apply().get() == count
         return len(q.captured_queries)
 
     assert queries_for(3, "few") == queries_for(30, "many")
@@ -186,9 +189,9 @@ def test_editors_get_the_weekly_digest_once_a_week(run, answer_in, editor, board
         answer_in(Status.SUBMITTED)
     mailoutbox.clear()
 
-    run(tasks.send_editors_digest, T0)
-    run(tasks.send_editors_digest, T0 + timedelta(days=2))
-    run(tasks.send_editors_digest, T0 + timedelta(days=7))
+    run(notify_sweeps.send_editors_digest, T0)
+    run(notify_sweeps.send_editors_digest, T0 + timedelta(days=2))
+    run(notify_sweeps.send_editors_digest, T0 + timedelta(days=7))
 
     assert recipients(mailoutbox) == ["edith@example.org", "edith@example.org"]
     body = mailoutbox[0].body

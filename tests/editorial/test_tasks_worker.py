@@ -10,8 +10,10 @@ from django.core.management import call_command
 
 from answers import clock
 from answers.models import Answer, Status
-from editorial import tasks
 from editorial.models import OutboxMessage
+from editorial.notify import outbox as notify_outbox
+from editorial.notify import sweeps as notify_sweeps
+from editorial.review import sweeps as review_sweeps
 from tests.editorial.notifying import recipients, subjects
 from tests.editorial.workers import broker_at, purge_queue, recreate_groups, thread_worker, wait_for
 
@@ -47,9 +49,9 @@ def test_the_worker_sends_one_reminder_for_an_answer_waiting_past_its_sla(submit
         wait_for(lambda: mailoutbox, what="the submission e-mail")
         mailoutbox.clear()
 
-        tasks.sweep_reminders.delay()
+        notify_sweeps.sweep_reminders.delay()
         wait_for(lambda: mailoutbox, what="the reminder")
-        tasks.sweep_reminders.delay()
+        notify_sweeps.sweep_reminders.delay()
         wait_for(lambda: OutboxMessage.objects.filter(done_at=None).count() == 0, what="the outbox to empty")
 
     assert recipients(mailoutbox) == ["maya@example.org"]
@@ -64,7 +66,7 @@ def test_the_worker_flags_overdue_answers_and_tells_their_board(answer_in, board
         wait_for(lambda: not OutboxMessage.objects.filter(done_at=None).exists(), what="earlier notices")
         mailoutbox.clear()
 
-        tasks.sweep_rereview.delay()
+        review_sweeps.sweep_rereview.delay()
         wait_for(lambda: mailoutbox, what="the re-review notice")
 
     answer.refresh_from_db()
@@ -93,7 +95,7 @@ def test_a_transition_commits_while_redis_is_down_and_its_e_mail_goes_out_once_r
         wait_for(lambda: mailoutbox, what="the e-mail kept in the outbox")
         with clock.travel(clock.now() + settings.OUTBOX_RELAY_AFTER + timedelta(seconds=1)):
             call_command("relay_outbox")  # nothing left to relay
-        tasks.deliver_outbox.delay([message.pk])  # a duplicate hand-over changes nothing
+        notify_outbox.deliver_outbox.delay([message.pk])  # a duplicate hand-over changes nothing
         wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).done_at, what="the message marked done")
 
     assert recipients(mailoutbox) == ["maya@example.org"]

@@ -112,7 +112,7 @@ def recreate_groups() -> None:
     """Transactional tests flush the tables, groups from the data migration too."""
     from django.contrib.auth.models import Group
 
-    from editorial import roles
+    from editorial.access import roles
 
     for name in roles.ALL_GROUPS:
         Group.objects.get_or_create(name=name)

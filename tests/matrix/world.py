@@ -9,9 +9,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from answers.models import Answer, FollowUpQuestion, ReviewerProfile, SourceKind, Status
-from editorial import review, roles, services
+from editorial.access import roles
 from editorial.models import ApiToken, AuditEvent, DraftReceipt, ReportExport, WebhookDelivery
 from editorial.models.exports import ExportStatus
+from editorial.review import checks, services
 from tests.conftest import APPROVAL, make_draft
 
 ROLES = ("anonymous", "reader", "drafting_system", "author", "board_member", "editor", "superuser")
@@ -78,12 +79,12 @@ def build(client, specialty) -> World:
     )
     services.answer_start_review(acting_user=users["board_member"], answer=authored)
     authored.refresh_from_db()
-    review.comment_add(acting_user=users["editor"], answer=authored, body="Please check the dose.")
+    checks.comment_add(acting_user=users["editor"], answer=authored, body="Please check the dose.")
 
     # An approved, public answer, with its decision sent as a webhook.
     published = Answer.objects.get(pk=response.json()["answer_id"])
     for citation in drafted.pending_revision.citations.all():
-        review.citation_verdict_record(acting_user=users["board_member"], citation=citation, verdict="verified")
+        checks.citation_verdict_record(acting_user=users["board_member"], citation=citation, verdict="verified")
     services.answer_approve(acting_user=users["board_member"], answer=published, attestation=APPROVAL)
     published.refresh_from_db()
     assert published.status == Status.APPROVED

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from answers.models import Answer, ReviewerProfile, Status
-from editorial import review, services
 from editorial.errors import InvalidInput
 from editorial.models import ApiToken, Comment
+from editorial.review import checks, services
 from tests.conftest import APPROVAL
 
 HUGE = "x" * 100_000  # far past every field's limit, well under the request body limits
@@ -156,11 +156,11 @@ def test_the_services_refuse_a_huge_reason(answer_in, board_member, editor, snap
     calls = [
         lambda: services.answer_request_changes(acting_user=board_member, answer=answer, reason=HUGE),
         lambda: services.answer_reject(acting_user=board_member, answer=answer, reason=HUGE),
-        lambda: review.citation_verdict_record(
+        lambda: checks.citation_verdict_record(
             acting_user=board_member, citation=citation, verdict="verified", note=HUGE
         ),
-        lambda: review.citation_verdict_waive(acting_user=editor, citation=citation, reason=HUGE),
-        lambda: review.comment_add(acting_user=board_member, answer=answer, body=HUGE),
+        lambda: checks.citation_verdict_waive(acting_user=editor, citation=citation, reason=HUGE),
+        lambda: checks.comment_add(acting_user=board_member, answer=answer, body=HUGE),
     ]
     for call in calls:
         with pytest.raises(InvalidInput) as refused:
@@ -360,6 +360,6 @@ def test_an_approval_still_works_after_the_limits(answer_in, board_member):
     """The limits refuse only what is oversized: the usual review goes through."""
     answer = answer_in(Status.UNDER_REVIEW)
     for citation in answer.pending_revision.citations.all():
-        review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified", note="ok")
+        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified", note="ok")
     services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     assert Answer.objects.get(pk=answer.pk).status == Status.APPROVED

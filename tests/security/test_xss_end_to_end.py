@@ -19,8 +19,9 @@ from django.urls import reverse
 
 from answers import clock
 from answers.models import Answer, Revision
-from editorial import notifications, review, services
 from editorial.models import AuditEvent, OutboxMessage
+from editorial.notify import deliveries
+from editorial.review import checks, services
 from tests.conftest import APPROVAL
 from tests.xss_corpus import PAYLOADS, executable_markup, json_ld, visible_text
 
@@ -78,11 +79,11 @@ def published(api, board_member, editor):
         services.answer_start_review(acting_user=board_member, answer=answer_id)
         revision = Revision.objects.get(pk=again.json()["id"])
         for citation in revision.citations.all():
-            review.citation_verdict_record(
+            checks.citation_verdict_record(
                 acting_user=board_member, citation=citation, verdict="verified", note=payload
             )
-            review.citation_verdict_waive(acting_user=editor, citation=citation, reason=payload)
-        review.comment_add(acting_user=board_member, answer=answer_id, body=payload)
+            checks.citation_verdict_waive(acting_user=editor, citation=citation, reason=payload)
+        checks.comment_add(acting_user=board_member, answer=answer_id, body=payload)
         services.answer_approve(acting_user=board_member, answer=answer_id, attestation=APPROVAL)
         return Answer.objects.select_related("question").get(pk=answer_id), revision
 
@@ -143,9 +144,9 @@ def _check_api(api, revision: Revision, payload: str) -> None:
 def _check_emails(answer: Answer, editor) -> None:
     messages = list(OutboxMessage.objects.filter(answer_id=answer.pk).select_related("event__revision", "answer"))
     assert {m.kind for m in messages} >= {"submitted", "decision"}
-    letters = [notifications.render(m, notifications.Letter(editor)) for m in messages]
+    letters = [deliveries.render(m, deliveries.Letter(editor)) for m in messages]
     letters.append(
-        notifications.render(OutboxMessage(kind="digest"), notifications.Letter(editor, notifications.digest_context()))
+        deliveries.render(OutboxMessage(kind="digest"), deliveries.Letter(editor, deliveries.digest_context()))
     )
     for letter in letters:
         # Plain text only: no mail client parses the body as HTML, so drafted text is shown, never run.

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from answers.models import ReviewerProfile, Status
-from editorial import services
+from editorial.review import services
 from tests.xss_corpus import PAYLOADS, executable_markup, json_ld, visible_text
 
 

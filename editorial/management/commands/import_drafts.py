@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from editorial import drafts, rights
+from editorial.access import rights
+from editorial.drafting import intake
 from editorial.errors import ReviewError
 
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                     continue
                 try:
                     was_created = self._import_line(line, acting_user)
-                except (drafts.DraftInvalid, ReviewError, ValueError) as exc:
+                except (intake.DraftInvalid, ReviewError, ValueError) as exc:
                     message = f"line {number}: {self._describe(exc)}"
                     failures.append(message)
                     tqdm.write(message, file=sys.stderr)
@@ -71,14 +72,14 @@ class Command(BaseCommand):
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON ({exc})") from None
-        draft = drafts.parse_draft(data)
+        draft = intake.parse_draft(data)
         with transaction.atomic():
-            _, created = drafts.draft_receive(acting_user=acting_user, draft=draft)
+            _, created = intake.draft_receive(acting_user=acting_user, draft=draft)
         return created
 
     @staticmethod
     def _describe(exc: Exception) -> str:
-        if isinstance(exc, drafts.DraftInvalid):
+        if isinstance(exc, intake.DraftInvalid):
             return "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
         if isinstance(exc, ReviewError):
             return exc.message

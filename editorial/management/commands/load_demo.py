@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from answers import clock
 from answers.models import Question, ReviewerProfile, Specialty
-from editorial import outbox, review, roles, services
+from editorial.access import roles
 from editorial.demo import synthetic
 from editorial.models import ApiToken
+from editorial.notify import outbox
+from editorial.review import checks, services
 
 DEMO_TOKEN_NAME = "demo token"
 
@@ -153,7 +155,7 @@ class Command(BaseCommand):
             services.answer_start_review(acting_user=reviewer, answer=answer)
         with clock.travel(_at("2025-03-23", 16)):
             for citation in answer.pending_revision.citations.all():
-                review.citation_verdict_record(acting_user=reviewer, citation=citation, verdict="verified")
+                checks.citation_verdict_record(acting_user=reviewer, citation=citation, verdict="verified")
         with clock.travel(_at(seed["last_updated"], 15)):
             services.answer_approve(acting_user=reviewer, answer=answer, attestation=attest)
         # A year on, the board re-reviewed the same text: last_reviewed moves, last_updated stays.

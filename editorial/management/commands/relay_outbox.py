@@ -6,7 +6,7 @@ Run it from cron while Redis or beat is down for long, or after an outage:
 
 from django.core.management.base import BaseCommand
 
-from editorial import outbox
+from editorial.notify import outbox
 
 
 class Command(BaseCommand):

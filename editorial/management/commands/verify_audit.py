@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from editorial.audit import verify_chain
+from editorial.audit.trail import verify_chain
 
 
 class Command(BaseCommand):

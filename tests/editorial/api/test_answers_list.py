@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 from answers import clock
 from answers.models import Status
-from editorial import services
+from editorial.review import services
 
 URL = "/api/v1/answers/"
 QUESTIONS = [

@@ -2,7 +2,7 @@ from django.contrib.auth.models import User
 
 from answers import clock
 from answers.models import Revision
-from editorial import roles
+from editorial.access import roles
 from editorial.models import ApiToken
 from editorial.models.api import token_digest
 from tests.editorial.api.conftest import ApiClient

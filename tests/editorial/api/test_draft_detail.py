@@ -1,6 +1,6 @@
 from answers.models import Status
-from editorial import review, services
 from editorial.models import ApiToken
+from editorial.review import checks, services
 from tests.conftest import APPROVAL
 from tests.editorial.api.conftest import ApiClient
 
@@ -31,8 +31,8 @@ def test_requested_changes_show_the_reason_and_the_verdicts(api, draft_payload, 
     answer_id = api.get(f"/api/v1/drafts/{draft_id}/").json()["answer_id"]
     services.answer_start_review(acting_user=board_member, answer=answer_id)
     first, second = services.Revision.objects.get(pk=draft_id).citations.all()
-    review.citation_verdict_record(acting_user=board_member, citation=first, verdict="verified")
-    review.citation_verdict_record(
+    checks.citation_verdict_record(acting_user=board_member, citation=first, verdict="verified")
+    checks.citation_verdict_record(
         acting_user=board_member, citation=second, verdict="unsupported", note="The trial was in CKD."
     )
     services.answer_request_changes(acting_user=board_member, answer=answer_id, reason="Citation 2 is misused.")
@@ -55,7 +55,7 @@ def test_an_approved_draft_shows_the_live_revision_and_public_url(api, draft_pay
     answer = services.Answer.objects.get(revisions__pk=draft_id)
     services.answer_start_review(acting_user=board_member, answer=answer)
     for citation in answer.pending_revision.citations.all():
-        review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
     services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
 
     body = api.get(f"/api/v1/drafts/{draft_id}/").json()
@@ -71,7 +71,7 @@ def test_an_older_draft_keeps_its_own_decision_when_a_new_revision_waits(api, dr
     answer = services.Answer.objects.get(revisions__pk=first_id)
     services.answer_start_review(acting_user=board_member, answer=answer)
     for citation in answer.pending_revision.citations.all():
-        review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
     services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     second_id = _submit(api, draft_payload(external_id="medrafter-0002"))
 

@@ -8,10 +8,11 @@ from django.conf import settings
 
 from answers import clock
 from answers.models import Answer
-from editorial import review, services, webhooks
 from editorial.models import WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
-from editorial.tasks_webhooks import webhook_retry_due
+from editorial.review import checks, services
+from editorial.webhooks import delivery as webhooks
+from editorial.webhooks.delivery import webhook_retry_due
 from tests.conftest import APPROVAL
 from tests.editorial.api.hooks import Receiver
 
@@ -31,7 +32,7 @@ def decide(api, draft_payload, board_member, django_capture_on_commit_callbacks)
             with django_capture_on_commit_callbacks(execute=False) as queued:
                 if decision == "approved":
                     for citation in answer.pending_revision.citations.all():
-                        review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+                        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
                     services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
                 elif decision == "changes_requested":
                     services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")

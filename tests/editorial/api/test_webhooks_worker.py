@@ -8,9 +8,10 @@ from celery.contrib.testing.worker import start_worker
 
 from answers.models import Answer
 from config.celery import app
-from editorial import review, services, webhooks
 from editorial.models import WebhookDelivery
 from editorial.models.api import DeliveryStatus
+from editorial.review import checks, services
+from editorial.webhooks import delivery as webhooks
 from tests.conftest import APPROVAL
 from tests.editorial.api.hooks import Receiver
 
@@ -24,7 +25,7 @@ def test_an_approval_reaches_the_callback_through_the_worker(api, draft_payload,
         answer = Answer.objects.get(pk=answer_id)
         services.answer_start_review(acting_user=board_member, answer=answer)
         for citation in answer.pending_revision.citations.all():
-            review.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+            checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
         services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
 
         deadline = time.monotonic() + 30

@@ -23,7 +23,7 @@ import pytest
 
 from answers import clock
 from answers.models import Answer
-from editorial import review, services
+from editorial.review import checks, services
 from tests.conftest import APPROVAL, make_draft
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -67,7 +67,7 @@ def at(hours: float = 0, days: int = 0) -> datetime:
 def _verdicts(reviewer, answer, verdicts):
     answer.refresh_from_db()
     for citation, verdict in zip(answer.pending_revision.citations.order_by("number"), verdicts, strict=True):
-        review.citation_verdict_record(acting_user=reviewer, citation=citation, verdict=verdict)
+        checks.citation_verdict_record(acting_user=reviewer, citation=citation, verdict=verdict)
 
 
 @pytest.fixture

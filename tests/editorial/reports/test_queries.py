@@ -70,7 +70,7 @@ def test_reviewers_show_decisions_review_time_and_re_reviews(history):
 
 
 def test_reviewers_count_open_assignments(history, submit, board_member):
-    from editorial import services
+    from editorial.review import services
 
     answer = submit(question="Question F?")
     services.answer_start_review(acting_user=board_member, answer=answer)

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 
 from answers import clock
 from answers.models import Answer, Status
-from editorial import roles
+from editorial.access import roles
 from editorial.models import NotificationDelivery, NotificationKind, NotificationPreference, OutboxMessage
 
 User = get_user_model()

@@ -94,7 +94,7 @@ def revision_diff(live, pending) -> list[SectionDiff]:
     """The pending revision against the live one; sections then references.
 
     Both revisions should come with their sections and citations prefetched
-    (`editorial.selectors.answer_for_review`).
+    (`editorial.review.selectors.answer_for_review`).
     """
     diffs = section_diff(live.sections.all(), pending.sections.all())
     diffs.append(references_diff(live.citations.all(), pending.citations.all()))

@@ -8,9 +8,9 @@ from django.db.models import Count
 
 from answers import clock
 from answers.admin import ReadOnlyAdmin
+from editorial.access.roles import DRAFTING
 from editorial.models import ApiToken, DraftReceipt, WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
-from editorial.roles import DRAFTING
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -108,7 +108,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry now (also deliveries that gave up)")
     def retry_now(self, request, queryset):
-        from editorial.tasks_webhooks import webhook_deliver
+        from editorial.webhooks.delivery import webhook_deliver
 
         ids = list(queryset.exclude(status=DeliveryStatus.DELIVERED).values_list("pk", flat=True))
         WebhookDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, next_attempt_at=clock.now())

@@ -29,11 +29,12 @@ from pydantic import ConfigDict, Field
 from answers import clock
 from answers.citations import cited_numbers
 from answers.models import Audience, FollowUpQuestion, FollowUpStatus, Revision, Specialty
-from editorial import effects, services
-from editorial.audit import register_action
+from editorial.access.roles import is_drafting_system
+from editorial.audit import effects
+from editorial.audit.trail import register_action
 from editorial.errors import Conflict, InvalidState, NotAllowed
 from editorial.models import ApiToken, DraftReceipt
-from editorial.roles import is_drafting_system
+from editorial.review import services
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")

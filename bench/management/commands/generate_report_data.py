@@ -39,8 +39,8 @@ from answers.models import (
     canonical_content,
     content_hash,
 )
-from editorial import roles
-from editorial.audit import _CHAIN_LOCK_KEY, GENESIS, event_hash
+from editorial.access import roles
+from editorial.audit.trail import _CHAIN_LOCK_KEY, GENESIS, event_hash
 from editorial.demo.synthetic import CHANGE_REASONS, QUESTION_FORMS, REJECT_REASONS, RETRACT_REASONS, TOPICS
 from editorial.management.commands.load_demo import SPECIALTIES
 from editorial.models import AuditEvent, CitationVerdict

@@ -9,8 +9,8 @@ library only reads it in `has_transition_perm`, never when a transition runs.
 from django.conf import settings
 
 from answers.models import Answer
+from editorial.access.roles import is_board_member, is_drafting_system, is_editor
 from editorial.errors import NotAllowed
-from editorial.roles import is_board_member, is_drafting_system, is_editor
 
 
 def _holds_specialty(user, answer: Answer) -> bool:

@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from answers import clock
 from answers.models import Specialty
-from editorial import roles
+from editorial.access import roles
 from editorial.models import AuditEvent
 from editorial.reports.tables import PAGES
 

@@ -1,11 +1,12 @@
-"""The periodic sweeps: reminders past an SLA, re-review, the weekly digest.
+"""The periodic notification sweeps: reminders past an SLA and the weekly digest.
 
-Each is set-based: a fixed number of queries per run (per batch for the
-re-review), never one per answer, and safe to run twice.
+Each is set-based: a fixed number of queries per run, never one per
+answer, and safe to run twice. The re-review sweep is `editorial.review.sweeps`.
 """
 
 from datetime import datetime, time, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -13,8 +14,8 @@ from django.utils import timezone
 
 from answers import clock
 from answers.models import Answer, Status
-from editorial import outbox, services
 from editorial.models import NotificationKind, OutboxMessage
+from editorial.notify import outbox
 
 # Reminder stages: who hears, after how many SLA periods in the same state.
 REMINDER_STAGES = (("reviewer", 1), ("editors", 2))
@@ -59,19 +60,6 @@ def reminders_sweep() -> int:
     return len(created)
 
 
-def rereview_sweep(*, batch_size: int | None = None) -> int:
-    """Flag approved answers past their review date, a batch per transaction;
-    the outbox turns each batch into one e-mail per board member concerned.
-    Returns how many answers were flagged."""
-    batch_size = batch_size or settings.REREVIEW_BATCH_SIZE
-    total = 0
-    while True:
-        flagged = services.answers_mark_review_due(limit=batch_size)
-        total += len(flagged)
-        if len(flagged) < batch_size:
-            return total
-
-
 def digest_queue() -> OutboxMessage | None:
     """Queue this week's editors' digest, once per week (None if already queued)."""
     today = clock.today()
@@ -82,3 +70,16 @@ def digest_queue() -> OutboxMessage | None:
         if created:
             outbox.relay_on_commit([message.pk])
     return message if created else None
+
+
+# Task names pinned to the module they lived in before editorial/ was cut into packages.
+
+
+@shared_task(name="editorial.tasks.sweep_reminders")
+def sweep_reminders() -> int:
+    return reminders_sweep()
+
+
+@shared_task(name="editorial.tasks.send_editors_digest")
+def send_editors_digest() -> None:
+    digest_queue()

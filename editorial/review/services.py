@@ -1,9 +1,9 @@
 """Every change to an answer's review goes through a function here.
 
-Each one: lock the answer, check the actor's right (`editorial.rights`), run
+Each one: lock the answer, check the actor's right (`editorial.access.rights`), run
 the django-fsm transition, save, and write the audit event, all in one
 `transaction.atomic()`. Outside effects (notifications, webhooks) are queued
-through `editorial.effects` inside the same transaction and leave on commit.
+through `editorial.audit.effects` inside the same transaction and leave on commit.
 """
 
 import hashlib
@@ -29,10 +29,11 @@ from answers.models import (
     canonical_content,
     content_hash,
 )
-from editorial import effects, rights
-from editorial.audit import audit_record_many
+from editorial.access import rights
+from editorial.audit import effects
+from editorial.audit.trail import audit_record_many
 from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
-from editorial.review import approval_blockers
+from editorial.review.checks import approval_blockers
 
 ACTION_VERBS = {
     "submit": "submit a revision of",

@@ -2,7 +2,7 @@
 
 Each selector shapes its query once (joins, prefetches, annotations), so the
 number of queries a page runs does not grow with the number of answers,
-citations or comments. Writes live in `editorial.services` and `editorial.review`.
+citations or comments. Writes live in `editorial.review.services` and `editorial.review.checks`.
 """
 
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from django.db.models import BooleanField, Case, Count, IntegerField, Prefetch, 
 
 from answers import clock
 from answers.models import Answer, Citation, Section, Status
-from editorial import roles
+from editorial.access import roles
 from editorial.models import AuditEvent, Comment
 
 WAITING = (Status.SUBMITTED, Status.UNDER_REVIEW)
@@ -38,7 +38,7 @@ def due_for_rereview_q() -> Q:
 
 
 def _reviewable_by_q(user) -> Q:
-    """Answers `user` could review, as a query: the set `editorial.rights` allows row by row.
+    """Answers `user` could review, as a query: the set `editorial.access.rights` allows row by row.
 
     The services still decide every action; this only narrows the counts and
     queues to what is worth showing a board member.

@@ -7,7 +7,7 @@ decision itself. Senders that need the broker must only be queued from here
 with `transaction.on_commit`.
 """
 
-from editorial.audit import audit_record
+from editorial.audit.trail import audit_record
 from editorial.models import AuditEvent
 
 # Handlers registered by features that react to events (notifications,
@@ -26,7 +26,7 @@ def event_written(event: AuditEvent) -> None:
 
 
 def record(**fields) -> AuditEvent:
-    """Write one audit event (`editorial.audit.audit_record`) and hand it to the
+    """Write one audit event (`editorial.audit.trail.audit_record`) and hand it to the
     subscribers: what every service does after its change, in its transaction."""
     event = audit_record(**fields)
     event_written(event)

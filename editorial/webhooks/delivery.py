@@ -2,10 +2,16 @@
 
 When an answer is approved, sent back for changes, rejected or retracted, and
 the draft concerned came with a `callback_url`, `record_delivery` (an
-`editorial.effects` handler) writes a `WebhookDelivery` in the decision's own
+`editorial.audit.effects` handler) writes a `WebhookDelivery` in the decision's own
 transaction and queues the Celery task on commit. `deliver()` makes one
 attempt, records it, and schedules the next with exponential backoff until
 `WEBHOOK_RETRY_WINDOW` has passed since the decision.
+
+Retries are not Celery countdowns: a delay of hours would outlast Redis's
+visibility timeout and be delivered twice. Each attempt stores
+`next_attempt_at`; short waits are queued with a countdown, and the periodic
+`webhook_retry_due` sweep queues whatever is due. `deliver()` claims the row
+before sending, so a delivery queued twice is still sent once per attempt.
 
 The body is signed with the submitting token's webhook secret:
 `X-Vetted-Signature: sha256=<hex HMAC-SHA256 of the raw body>`.
@@ -19,11 +25,11 @@ import urllib.error
 import urllib.request
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
 from answers import clock
-from editorial import effects
 from editorial.models import ApiToken, AuditEvent, DraftReceipt, WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
 
@@ -85,12 +91,7 @@ def record_delivery(event: AuditEvent) -> None:
         created_at=event.created_at,
         next_attempt_at=event.created_at,
     )
-    from editorial.tasks_webhooks import webhook_deliver
-
     transaction.on_commit(lambda: webhook_deliver.delay(delivery.pk))
-
-
-effects.subscribe(record_delivery)
 
 
 def backoff(attempt: int) -> timedelta:
@@ -177,3 +178,32 @@ def deliver(delivery_id: int) -> WebhookAttempt | None:
             delivery.next_attempt_at = next_at
     delivery.save(update_fields=["status", "delivered_at", "next_attempt_at"])
     return attempt
+
+
+# Task names pinned to the module they lived in before editorial/ was cut into packages.
+
+
+@shared_task(name="editorial.tasks_webhooks.webhook_deliver", acks_late=True)
+def webhook_deliver(delivery_id: int) -> None:
+    attempt = deliver(delivery_id)
+    if attempt is None or attempt.succeeded:
+        return
+    delivery = WebhookDelivery.objects.only("status", "next_attempt_at").get(pk=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        return
+    wait = (delivery.next_attempt_at - clock.now()).total_seconds()
+    if wait <= settings.WEBHOOK_COUNTDOWN_MAX.total_seconds():
+        webhook_deliver.apply_async((delivery_id,), countdown=max(wait, 0))
+
+
+@shared_task(name="editorial.tasks_webhooks.webhook_retry_due")
+def webhook_retry_due() -> int:
+    """Queue every pending delivery whose next attempt is due; returns how many."""
+    due = list(
+        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=clock.now()).values_list(
+            "pk", flat=True
+        )[:1000]
+    )
+    for delivery_id in due:
+        webhook_deliver.delay(delivery_id)
+    return len(due)

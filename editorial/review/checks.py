@@ -1,15 +1,16 @@
 """What a reviewer records during a review: citation verdicts, waivers, comments.
 
 Each write is one service in one transaction with its audit event, like the
-answer transitions in `editorial.services`.
+answer transitions in `editorial.review.services`.
 """
 
 from django.db import transaction
 
 from answers import clock
 from answers.models import Answer, Citation, Status
-from editorial import effects, rights
-from editorial.audit import register_action
+from editorial.access import rights
+from editorial.audit import effects
+from editorial.audit.trail import register_action
 from editorial.errors import InvalidInput, InvalidState
 from editorial.models import CitationVerdict, Comment, Verdict
 

@@ -16,8 +16,9 @@ from django.db import connection, transaction
 
 from answers import clock
 from answers.models import Specialty, Status
-from editorial import sweeps
-from editorial.demo.bulk import bulk_answers
+from editorial.notify import sweeps
+from editorial.review import sweeps as review_sweeps
+from tests.support.bulk import bulk_answers
 
 
 class Rollback(Exception):
@@ -74,7 +75,9 @@ class Command(BaseCommand):
             f"Created {answers} approved answers past due and {waiting} waiting past their SLA "
             f"in {time.perf_counter() - started:.1f} s ({connection.vendor})."
         )
-        self._measure("re-review sweep", lambda: sweeps.rereview_sweep(batch_size=batch_size))
-        self._measure("re-review sweep again (nothing due)", lambda: sweeps.rereview_sweep(batch_size=batch_size))
+        self._measure("re-review sweep", lambda: review_sweeps.rereview_sweep(batch_size=batch_size))
+        self._measure(
+            "re-review sweep again (nothing due)", lambda: review_sweeps.rereview_sweep(batch_size=batch_size)
+        )
         self._measure("reminder sweep", sweeps.reminders_sweep)
         self._measure("reminder sweep again (all sent)", sweeps.reminders_sweep)

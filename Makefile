@@ -3,7 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install worker beat bench bench-api lint clean
+.PHONY: run test install worker beat lint docs clean
+.PHONY: bench bench-sweeps bench-reports bench-api bench-probes bench-admin bench-reader bench-load bench-soak
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -35,52 +36,52 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info
 
-# Sweep benchmark: run with DATABASE_URL set to PostgreSQL (rolled back afterwards).
-bench: install
-	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py bench_sweeps $(BENCH_ARGS)
-
-# Report pages: render time and query count (DATABASE_URL=postgres://... after generate_report_data).
-.PHONY: bench-reports
-bench: bench-reports
-bench-reports: install
-	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py report_benchmark
-
-# Drafting API: drafts/s through the API (1 and 4 clients) and import_drafts for 10,000 drafts; needs PostgreSQL.
-bench: bench-api
-bench-api: install
-	$(BIN)/python bench/drafting_api.py
-
+# ruff for style, import-linter for the layers (contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+# Redraw the state machine from the code.
+docs: install
+	$(BIN)/python manage.py graph_transitions answers.Answer.status > docs/state-machine.dot
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-output
 
-# --- Production (issue 8) ---
-.PHONY: bench-probes docs
-bench: bench-probes
-bench-probes: install   # p50/p99 of /healthz and /readyz through gunicorn
+# --- Benchmarks: they print figures; none is a test. ----------------------------------
+# The management commands among them belong to the development-only `bench` app,
+# installed by bench/settings.py only.
+BENCH_SETTINGS := DJANGO_SETTINGS_MODULE=bench.settings
+
+bench: bench-sweeps bench-reports bench-api bench-probes bench-admin bench-reader
+
+# Sweeps over 100,000 answers (DATABASE_URL=postgres://..., rolled back afterwards).
+bench-sweeps: install
+	$(BENCH_SETTINGS) $(BIN)/python manage.py bench_sweeps $(BENCH_ARGS)
+
+# Report pages: render time and query count (DATABASE_URL=postgres://... after generate_report_data).
+bench-reports: install
+	$(BENCH_SETTINGS) $(BIN)/python manage.py report_benchmark
+
+# Drafting API: drafts/s through the API (1 and 4 clients) and import_drafts for 10,000 drafts; needs PostgreSQL.
+bench-api: install
+	$(BIN)/python bench/drafting_api.py
+
+# p50/p99 of /healthz and /readyz through gunicorn.
+bench-probes: install
 	$(BIN)/python bench/probes.py
 
-docs: install           # redraw the state machine from the code
-	$(BIN)/python manage.py graph_transitions answers.Answer.status > docs/state-machine.dot
-
-# --- Reviewer's desk (issue 3): admin list and review page with 10,000 answers ---
-.PHONY: bench-admin
-bench: bench-admin
+# The review desk: admin list and review page with 10,000 answers.
 bench-admin: install
 	$(BIN)/python bench/admin_desk.py $(BENCH_ADMIN_ARGS)
 
-# --- Reader site (issue 4) ---
-.PHONY: bench-reader
-bench: bench-reader
-bench-reader: install   # answer page vs a bare Django view under gunicorn (Debian's wrk if installed)
+# The answer page against a bare Django view under gunicorn (Debian's wrk if installed).
+bench-reader: install
 	$(BIN)/python bench/answer_page.py $(BENCH_ARGS)
 
-# --- Load and soak (issue 8): gunicorn + wrk on the reports' 100,000-answer data set (PostgreSQL) ---
+# Load and soak: gunicorn + wrk on the reports' 100,000-answer data set (PostgreSQL).
 # Not part of `make bench`: building the data set takes minutes and the soak 10 minutes.
 # LOAD_ARGS="--reuse" keeps the generated <db>_load database from an earlier run.
-.PHONY: bench-load bench-soak
 bench-load: install
 	$(BIN)/python bench/load.py load $(LOAD_ARGS)
 

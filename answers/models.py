@@ -74,10 +74,44 @@ class Status(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
+# What readers may see: approved content that was not retracted. The one rule,
+# for querysets (`Answer.objects.public()`) and loaded answers (`answer.is_public`),
+# used by the reader site, the API, the admin and the webhooks.
+PUBLIC = models.Q(live_revision__isnull=False) & ~models.Q(status=Status.RETRACTED)
+
+
 class AnswerQuerySet(models.QuerySet):
     def public(self):
         """Answers with approved content that readers may see."""
-        return self.filter(live_revision__isnull=False).exclude(status=Status.RETRACTED)
+        return self.filter(PUBLIC)
+
+
+# The invariants of an answer's state, enforced by the database
+# (CheckConstraint; migration answers/0004 names existing rows that break one).
+INVARIANTS = (
+    models.CheckConstraint(
+        condition=~models.Q(status=Status.APPROVED) | models.Q(live_revision__isnull=False),
+        name="approved_has_live_revision",
+    ),
+    models.CheckConstraint(
+        condition=~models.Q(status__in=[Status.SUBMITTED, Status.UNDER_REVIEW])
+        | models.Q(pending_revision__isnull=False),
+        name="in_review_has_pending_revision",
+    ),
+    models.CheckConstraint(
+        condition=~models.Q(status=Status.UNDER_REVIEW) | models.Q(reviewer__isnull=False),
+        name="under_review_has_reviewer",
+    ),
+    models.CheckConstraint(
+        condition=~models.Q(status=Status.RETRACTED)
+        | models.Q(retracted_at__isnull=False, live_revision__isnull=True),
+        name="retracted_is_dated_and_not_live",
+    ),
+    models.CheckConstraint(
+        condition=models.Q(review_due=False) | models.Q(status=Status.APPROVED),
+        name="review_due_only_when_approved",
+    ),
+)
 
 
 class Answer(ConcurrentTransitionMixin, models.Model):
@@ -112,6 +146,7 @@ class Answer(ConcurrentTransitionMixin, models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["question", "audience"], name="one_answer_per_question_audience"),
+            *INVARIANTS,
         ]
         indexes = [models.Index(fields=["status", "status_changed_at"])]
         triggers = [
@@ -140,17 +175,29 @@ class Answer(ConcurrentTransitionMixin, models.Model):
             url += f"?audience={self.audience}"
         return url
 
-    # -- conditions ----------------------------------------------------------
+    @property
+    def is_public(self) -> bool:
+        """The `PUBLIC` rule for one loaded answer."""
+        return self.live_revision_id is not None and self.status != Status.RETRACTED
+
+    # -- conditions (their docstrings are the reasons people read) ---------------
     def has_pending_revision(self) -> bool:
+        """there is no revision waiting for review."""
         return self.pending_revision_id is not None
 
     def has_live_revision(self) -> bool:
+        """it has no approved content."""
         return self.live_revision_id is not None
+
+    def is_due_for_rereview(self) -> bool:
+        """it is not due for re-review."""
+        return self.review_due or (self.next_review_due is not None and self.next_review_due <= clock.today())
 
     def _moved(self) -> None:
         self.status_changed_at = clock.now()
 
-    # -- transitions (never save; editorial.review.services does) -------------------
+    # -- transitions (never save; editorial.review.services does) ------------
+    # Every review decision takes who decides (`by`) and the reason given, if any.
     @transition(
         field=status,
         source=[Status.NEW, Status.CHANGES_REQUESTED, Status.APPROVED, Status.RETRACTED],
@@ -162,12 +209,12 @@ class Answer(ConcurrentTransitionMixin, models.Model):
         self._moved()
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.UNDER_REVIEW, conditions=[has_pending_revision])
-    def start_review(self, *, reviewer) -> None:
-        self.reviewer = reviewer
+    def start_review(self, *, by, reason: str = "") -> None:
+        self.reviewer = by
         self._moved()
 
     @transition(field=status, source=Status.UNDER_REVIEW, target=Status.APPROVED, conditions=[has_pending_revision])
-    def approve(self, *, by) -> None:
+    def approve(self, *, by, reason: str = "") -> None:
         today = clock.today()
         if self.live_revision_id != self.pending_revision_id:
             self.last_updated = today
@@ -180,23 +227,28 @@ class Answer(ConcurrentTransitionMixin, models.Model):
         self.retraction_reason = ""
         self._moved()
 
-    @transition(field=status, source=Status.APPROVED, target=Status.APPROVED, conditions=[has_live_revision])
-    def reaffirm(self, *, by) -> None:
-        """Re-approval of the live revision after a periodic re-review."""
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.APPROVED,
+        conditions=[has_live_revision, is_due_for_rereview],
+    )
+    def reaffirm(self, *, by, reason: str = "") -> None:
+        """Re-approval of the live revision after a periodic re-review (only once it is due)."""
         self.approved_by = by
         self._mark_reviewed(clock.today())
 
     @transition(field=status, source=Status.UNDER_REVIEW, target=Status.CHANGES_REQUESTED)
-    def request_changes(self) -> None:
+    def request_changes(self, *, by, reason: str = "") -> None:
         self._moved()
 
     @transition(field=status, source=Status.UNDER_REVIEW, target=Status.REJECTED)
-    def reject(self) -> None:
+    def reject(self, *, by, reason: str = "") -> None:
         self.pending_revision = None
         self._moved()
 
     @transition(field=status, source=Status.APPROVED, target=Status.RETRACTED, conditions=[has_live_revision])
-    def retract(self, *, reason: str) -> None:
+    def retract(self, *, by, reason: str = "") -> None:
         self.live_revision = None
         self.pending_revision = None
         self.review_due = False

@@ -114,7 +114,7 @@ class Retracted:
 
 
 def _visible_revision(answer: Answer, *, show_pending: bool) -> tuple[int, bool] | None:
-    if answer.live_revision_id and answer.status != Status.RETRACTED:
+    if answer.is_public:
         return answer.live_revision_id, False
     if show_pending and answer.status in PENDING_STATUSES and answer.pending_revision_id:
         return answer.pending_revision_id, True

@@ -76,7 +76,7 @@ def build(answers: int, citations: int):
         citations=[{"number": n, "title": f"Study {n}", "year": 2020} for n in range(1, citations + 1)],
     )
     answer = services.draft_submit(acting_user=drafter, draft=draft).answer
-    services.answer_start_review(acting_user=board, answer=answer)
+    answer = services.answer_start_review(acting_user=board, answer=answer)
     for citation in answer.pending_revision.citations.all():
         checks.citation_verdict_record(acting_user=board, citation=citation, verdict="verified")
     return board, answer

@@ -1,4 +1,9 @@
-"""Errors the editorial services raise; each carries a message for the person who asked."""
+"""Errors the editorial services raise; each carries a message for the person who asked.
+
+The lowest editorial layer with `editorial.models`: imports nothing of the project.
+"""
+
+from dataclasses import dataclass
 
 
 class ReviewError(Exception):
@@ -25,10 +30,34 @@ class Conflict(ReviewError):
     """Someone else changed the answer since the actor loaded it."""
 
 
-class InvalidInput(ReviewError):
-    def __init__(self, message: str, *, field: str):
-        super().__init__(message)
-        self.field = field
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, named by its field path (`reason`, `sections[2].body`)."""
+
+    field: str
+    message: str
+
+
+class Invalid(ReviewError):
+    """Bad input, with every problem named by its field path.
+
+    The one validation error of the services, the drafting intake and the API:
+    the API answers 400 with the problems, a form shows each on its field, a
+    command reports them by line.
+    """
+
+    def __init__(self, problems: list[Problem], *, detail: str | None = None):
+        self.problems = list(problems)
+        super().__init__(detail or " ".join(problem.message for problem in self.problems))
+
+    @classmethod
+    def on(cls, field: str, message: str) -> "Invalid":
+        """One problem with one field."""
+        return cls([Problem(field, message)])
+
+    @property
+    def fields(self) -> list[str]:
+        return [problem.field for problem in self.problems]
 
 
 class Blocked(ReviewError):

@@ -208,18 +208,18 @@ def answer_in(submit, board_member, editor):
         answer = submit(**overrides)
         if status == Status.SUBMITTED:
             return answer
-        services.answer_start_review(acting_user=board_member, answer=answer)
+        answer = services.answer_start_review(acting_user=board_member, answer=answer)
         if status == Status.UNDER_REVIEW:
             return answer
         if status == Status.CHANGES_REQUESTED:
-            services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
+            answer = services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
         elif status == Status.REJECTED:
-            services.answer_reject(acting_user=board_member, answer=answer, reason="Out of scope.")
+            answer = services.answer_reject(acting_user=board_member, answer=answer, reason="Out of scope.")
         else:
             verify_citations(board_member, answer)
-            services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+            answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
             if status == Status.RETRACTED:
-                services.answer_retract(acting_user=editor, answer=answer, reason="Guideline changed.")
+                answer = services.answer_retract(acting_user=editor, answer=answer, reason="Guideline changed.")
         answer.refresh_from_db()
         assert answer.status == status
         return answer

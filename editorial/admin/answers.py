@@ -13,7 +13,7 @@ from django.contrib.admin.utils import unquote
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
@@ -83,12 +83,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
         return f"{waited} (overdue)" if answer.overdue else waited
 
     def view_on_site(self, answer: Answer):
-        if answer.live_revision_id is None or answer.status == Status.RETRACTED:
-            return None
-        try:
-            return answer.get_absolute_url()
-        except NoReverseMatch:  # the reader site is not routed in this deployment
-            return None
+        return answer.get_absolute_url() if answer.is_public else None
 
     # -- who may open what ----------------------------------------------------
     # Model permissions (given to the Board and Editors groups) open the pages;
@@ -211,13 +206,14 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             "time_in_state": timesince(answer.status_changed_at, clock.now()),
             "overdue": answer.overdue,
             "blockers": checks.approval_blockers(answer) if "approve" in allowed_actions(user, answer) else [],
-            "may_record_verdicts": under_review and rights.refusal("verdict", user=user, answer=answer) is None,
-            "may_waive": under_review and rights.refusal("waive", user=user, answer=answer) is None,
+            "may_record_verdicts": under_review
+            and rights.refusal(rights.may_record_verdict, user=user, answer=answer) is None,
+            "may_waive": under_review and rights.refusal(rights.may_waive, user=user, answer=answer) is None,
             "checks": [CitationCheck(c, getattr(c, "verdict", None)) for c in citations],
             "verdict_form": VerdictForm(),
             "waiver_form": WaiverForm(),
             "comments": list(answer.comments.all()),
-            "may_comment": rights.refusal("comment", user=user, answer=answer) is None,
+            "may_comment": rights.refusal(rights.may_comment, user=user, answer=answer) is None,
             "comment_form": CommentForm(),
             "audit_events": selectors.audit_trail(answer),
             "audit_limit": selectors.AUDIT_TRAIL_LIMIT,
@@ -228,7 +224,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
         if live is not None and pending is not None and live.pk != pending.pk:
             context["diff"] = revision_diff(live, pending)
         assignable = answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
-        if assignable and rights.refusal("assign", user=user, answer=answer) is None:
+        if assignable and rights.refusal(rights.may_assign, user=user, answer=answer) is None:
             context["assign_form"] = AssignForm(
                 initial={"reviewer": answer.reviewer_id}, reviewers=selectors.board_members()
             )

@@ -4,11 +4,11 @@ The buttons come from django-fsm-2's `FSMAdminMixin`, but the library never
 runs a transition here: every POST, whatever button it claims to come from, is
 handed to the service in `editorial.review.services`, which checks the actor's right,
 the state and the page's freshness (`expected_status`). The buttons shown are
-the ones `editorial.access.rights.refusal()` allows, so a hidden button and a refused
-POST come from the same rule.
+the decisions (`editorial.review.decisions`) whose transition the state
+machine allows and whose right says yes, so a hidden button and a refused POST
+come from the same rule.
 """
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,70 +20,44 @@ from django.urls import reverse
 from django_fsm.admin import FSMAdminMixin, FSMObjectTransition, FSMTransitionContext
 
 from answers.models import Answer
-from editorial.access import rights
 from editorial.admin.forms import ApprovalForm, ReasonForm
-from editorial.errors import InvalidInput, ReviewError
+from editorial.errors import Invalid, ReviewError
 from editorial.review import services
+from editorial.review.decisions import BUTTONS, DECISIONS, Decision
 
 
-@dataclass(frozen=True)
-class ReviewAction:
-    label: str
-    service: object
-    form: type | None = None
-    help_text: str = ""
-
-
-# The buttons of the review page, in the order shown. `submit` is not here:
-# drafts arrive through the drafting API, never from a button.
-ACTIONS = {
-    "start_review": ReviewAction("Start review", services.answer_start_review, help_text="Claim this review."),
-    "approve": ReviewAction(
-        "Approve", services.answer_approve, ApprovalForm, help_text="Publish this revision to readers."
-    ),
-    "reaffirm": ReviewAction(
-        "Re-approve", services.answer_reaffirm, ApprovalForm, help_text="Confirm the live content after re-review."
-    ),
-    "request_changes": ReviewAction(
-        "Request changes", services.answer_request_changes, ReasonForm, help_text="Send the draft back with a reason."
-    ),
-    "reject": ReviewAction("Reject", services.answer_reject, ReasonForm, help_text="Refuse this draft for good."),
-    "retract": ReviewAction(
-        "Retract", services.answer_retract, ReasonForm, help_text="Withdraw the approved answer from readers."
-    ),
-}
+def _form_of(decision: Decision) -> type | None:
+    """The form a decision's button opens: the signature, a reason, or none (it runs at once)."""
+    if decision.needs_attestation:
+        return ApprovalForm
+    if decision.needs_reason:
+        return ReasonForm
+    return None
 
 
 def allowed_actions(user, answer: Answer) -> list[str]:
-    """The buttons `user` may press on `answer` now: the state allows it and `rights.refusal()` says yes.
-
-    `answer` comes from `editorial.review.selectors` (annotated with `rereview_due`):
-    Re-approve is offered only for content due for re-review.
-    """
+    """The buttons `user` may press on `answer` now: the state machine allows the
+    transition (its conditions included) and the decision's right says yes."""
     possible = {t.name for t in answer.get_available_status_transitions()}
-    allowed = []
-    for name in ACTIONS:
-        if name not in possible or rights.refusal(name, user=user, answer=answer) is not None:
-            continue
-        if name == "reaffirm" and not answer.rereview_due:
-            continue
-        allowed.append(name)
-    return allowed
+    return [
+        decision.name
+        for decision in BUTTONS
+        if decision.name in possible and decision.refusal(user=user, answer=answer) is None
+    ]
 
 
-def _refusal_message(name: str, user, answer: Answer) -> str:
-    label = ACTIONS[name].label
-    why = rights.refusal(name, user=user, answer=answer)
+def _refusal_message(decision: Decision, user, answer: Answer) -> str:
+    why = decision.refusal(user=user, answer=answer)
     if why:
-        return f"{label}: {why}"
-    return f"{label} is not possible now: the answer is {answer.get_status_display().lower()}."
+        return f"{decision.label}: {why}"
+    return f"{decision.label} is not possible now: the answer is {answer.get_status_display().lower()}."
 
 
 class DecisionsMixin(FSMAdminMixin):
     """FSMAdminMixin with its transition handling replaced by the services."""
 
     fsm_fields = ["status"]
-    fsm_forms = {name: action.form for name, action in ACTIONS.items() if action.form}
+    fsm_forms = {decision.name: _form_of(decision) for decision in BUTTONS if _form_of(decision)}
     fsm_transition_form_template = "admin/editorial/answer/transition_form.html"
 
     def _get_fsm_extra_context(self, *, request, obj) -> list[FSMObjectTransition]:
@@ -91,7 +65,7 @@ class DecisionsMixin(FSMAdminMixin):
         if obj is None:
             return []
         transitions = [
-            FSMTransitionContext(name=name, label=ACTIONS[name].label, help_text=ACTIONS[name].help_text)
+            FSMTransitionContext(name=name, label=DECISIONS[name].label, help_text=DECISIONS[name].help_text)
             for name in allowed_actions(request.user, obj)
         ]
         if not transitions:
@@ -103,8 +77,8 @@ class DecisionsMixin(FSMAdminMixin):
         raise RuntimeError("Answer transitions run through editorial.review.services only.")
 
     def get_fsm_label(self, transition) -> str:
-        action = ACTIONS.get(transition.name)
-        return action.label if action else transition.name
+        decision = DECISIONS.get(transition.name)
+        return decision.label if decision else transition.name
 
     # -- every transition POST goes through the services --------------------------
 
@@ -125,12 +99,12 @@ class DecisionsMixin(FSMAdminMixin):
         if redirect:
             return redirect
         name = request.POST.get(self.fsm_post_param, "")
-        action = ACTIONS.get(name)
-        if action is None:
+        decision = DECISIONS.get(name)
+        if decision is None or decision not in BUTTONS:
             self.message_user(request, "Nothing to do: this page only takes review decisions.", messages.ERROR)
             return HttpResponseRedirect(self._change_url(answer))
         expected = request.POST.get("expected_status") or None
-        if action.form is not None:
+        if _form_of(decision) is not None:
             # Reasons and signatures are asked on their own page, which carries the status seen here.
             url = reverse("admin:answers_answer_transition", kwargs={"object_id": answer.pk, "transition_name": name})
             return HttpResponseRedirect(url + ("?" + urlencode({"expected_status": expected}) if expected else ""))
@@ -139,42 +113,45 @@ class DecisionsMixin(FSMAdminMixin):
 
     def _run(self, request, answer: Answer, name: str, *, expected_status=None) -> None:
         try:
-            ACTIONS[name].service(acting_user=request.user, answer=answer.pk, expected_status=expected_status)
+            services.answer_decide(name, acting_user=request.user, answer=answer.pk, expected_status=expected_status)
         except ReviewError as error:
             self.message_user(request, error.message, messages.ERROR)
         else:
-            self.message_user(request, f"{ACTIONS[name].label}: done.", messages.SUCCESS)
+            self.message_user(request, f"{DECISIONS[name].label}: done.", messages.SUCCESS)
 
     def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
         """The reason / signature form of one transition; on a valid POST, the service runs it."""
         answer, redirect = self._answer_or_redirect(request, object_id)
         if redirect:
             return redirect
-        action = ACTIONS.get(transition_name)
-        if action is None or action.form is None:
+        decision = DECISIONS.get(transition_name)
+        form_class = _form_of(decision) if decision in BUTTONS else None
+        if form_class is None:
             self.message_user(request, f"There is no form for “{transition_name}”.", messages.ERROR)
             return HttpResponseRedirect(self._change_url(answer))
         data = request.POST if request.method == "POST" else None
         if data is None and transition_name not in allowed_actions(request.user, answer):
             # Say why before asking for a reason or a password; a POST goes to the service, which says it too.
-            self.message_user(request, _refusal_message(transition_name, request.user, answer), messages.ERROR)
+            self.message_user(request, _refusal_message(decision, request.user, answer), messages.ERROR)
             return HttpResponseRedirect(self._change_url(answer))
-        form = action.form(data, user=request.user, initial={"expected_status": request.GET.get("expected_status")})
+        form = form_class(data, user=request.user, initial={"expected_status": request.GET.get("expected_status")})
         if data is not None and form.is_valid():
             try:
-                action.service(
+                services.answer_decide(
+                    transition_name,
                     acting_user=request.user,
                     answer=answer.pk,
                     expected_status=form.cleaned_data["expected_status"] or None,
                     **form.service_kwargs(),
                 )
-            except InvalidInput as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            except Invalid as error:
+                for problem in error.problems:
+                    form.add_error(problem.field if problem.field in form.fields else None, problem.message)
             except ReviewError as error:
                 self.message_user(request, error.message, messages.ERROR)
                 return HttpResponseRedirect(self._change_url(answer))
             else:
-                self.message_user(request, f"{action.label}: done.", messages.SUCCESS)
+                self.message_user(request, f"{decision.label}: done.", messages.SUCCESS)
                 return HttpResponseRedirect(self._change_url(answer))
         return render(
             request,
@@ -183,9 +160,9 @@ class DecisionsMixin(FSMAdminMixin):
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
                 "original": answer,
-                "title": f"{action.label}: {answer.question}",
+                "title": f"{decision.label}: {answer.question}",
                 "transition": FSMTransitionContext(
-                    name=transition_name, label=action.label, help_text=action.help_text
+                    name=transition_name, label=decision.label, help_text=decision.help_text
                 ),
                 "transition_form": form,
                 "has_view_permission": True,

@@ -21,7 +21,8 @@ from editorial.api.schemas import (
     PendingQuestionPage,
 )
 from editorial.drafting import intake
-from editorial.drafting.intake import DraftIn, DraftInvalid, FieldProblem
+from editorial.drafting.intake import DraftIn
+from editorial.errors import Invalid, Problem
 
 router = Router(tags=["drafting"])
 
@@ -43,7 +44,7 @@ StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
 
 
 def _public_url(request, answer: Answer) -> str | None:
-    return request.build_absolute_uri(answer.get_absolute_url()) if selectors.is_public(answer) else None
+    return request.build_absolute_uri(answer.get_absolute_url()) if answer.is_public else None
 
 
 def _page(request, queryset, page: int, page_size: int) -> tuple[list, int, str | None]:
@@ -61,8 +62,8 @@ def _only_query(request, *allowed: str) -> None:
     """Unknown query parameters are refused, not ignored: a misspelt filter must not pass silently."""
     unknown = sorted(set(request.GET) - set(allowed))
     if unknown:
-        problems = [FieldProblem(name or "(empty name)", "Unknown query parameter.") for name in unknown]
-        raise DraftInvalid(problems, detail=BAD_QUERY)
+        problems = [Problem(name or "(empty name)", "Unknown query parameter.") for name in unknown]
+        raise Invalid(problems, detail=BAD_QUERY)
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -70,7 +71,7 @@ def _as_utc(moment: datetime) -> datetime:
     try:
         return moment.replace(tzinfo=UTC) if timezone.is_naive(moment) else moment.astimezone(UTC)
     except OverflowError:
-        raise DraftInvalid([FieldProblem("updated_since", "Out of range.")], detail=BAD_QUERY) from None
+        raise Invalid([Problem("updated_since", "Out of range.")], detail=BAD_QUERY) from None
 
 
 @router.post(
@@ -125,7 +126,7 @@ def answer_list(
 ):
     _only_query(request, "status", "updated_since", "specialty", "page")
     if specialty and not Specialty.objects.filter(slug=specialty).exists():
-        raise DraftInvalid([FieldProblem("specialty", f"Unknown specialty {specialty!r}.")], detail=BAD_QUERY)
+        raise Invalid([Problem("specialty", f"Unknown specialty {specialty!r}.")], detail=BAD_QUERY)
     if updated_since is not None:
         updated_since = _as_utc(updated_since)
     answers = selectors.answers_for_drafter(

@@ -2,7 +2,7 @@
 
 | error                                            | status |
 |--------------------------------------------------|--------|
-| schema or rule violation (`DraftInvalid`, ninja `ValidationError`, `InvalidInput`) | 400 |
+| schema or rule violation (`editorial.errors.Invalid`, ninja `ValidationError`) | 400 |
 | missing, unknown or revoked token                | 401    |
 | not a drafting system, or `NotAllowed`           | 403    |
 | no such draft or question                        | 404    |
@@ -20,8 +20,8 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from editorial.drafting.intake import DraftInvalid, FieldProblem, problems_from_pydantic
-from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
+from editorial.drafting.intake import problems_from_pydantic
+from editorial.errors import Blocked, Conflict, Invalid, InvalidState, NotAllowed
 
 
 class FieldErrorOut(Schema):
@@ -103,13 +103,9 @@ def install(api) -> None:
             problems += problems_from_pydantic([error], skip=skip)
         return _respond(api, request, 400, "The request is invalid.", problems=problems)
 
-    @handler(DraftInvalid)
-    def _draft_invalid(request, exc):
-        return _respond(api, request, 400, exc.detail, problems=exc.problems)
-
-    @handler(InvalidInput)
-    def _invalid_input(request, exc):
-        return _respond(api, request, 400, exc.message, problems=[FieldProblem(exc.field, exc.message)])
+    @handler(Invalid)
+    def _invalid(request, exc):
+        return _respond(api, request, 400, exc.message, problems=exc.problems)
 
     @handler(AuthenticationError)
     def _unauthenticated(request, exc):

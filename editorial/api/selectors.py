@@ -3,21 +3,16 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
 from answers.models import Answer, Citation, FollowUpQuestion, FollowUpStatus, Revision, Status
-from editorial.models import AuditEvent
+from editorial.models import AuditAction, AuditEvent
 
 # The reviewer decisions a drafting system learns about.
 DECISION_ACTIONS = (
-    "vetted.answer.approve",
-    "vetted.answer.reaffirm",
-    "vetted.answer.request_changes",
-    "vetted.answer.reject",
-    "vetted.answer.retract",
+    AuditAction.APPROVE,
+    AuditAction.REAFFIRM,
+    AuditAction.REQUEST_CHANGES,
+    AuditAction.REJECT,
+    AuditAction.RETRACT,
 )
-
-
-def is_public(answer: Answer) -> bool:
-    """The same rule as `Answer.objects.public()`, for one loaded answer."""
-    return answer.live_revision_id is not None and answer.status != Status.RETRACTED
 
 
 def decision_dict(event: AuditEvent) -> dict:

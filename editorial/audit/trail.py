@@ -1,6 +1,7 @@
 """Writing and checking the audit trail.
 
-Every action is logged under a registered name with a human label. Each event
+Every action is logged under a member of `AuditAction`, the one closed
+vocabulary of the trail, with its label. Each event
 carries the hash of the one before it, so a changed or removed row breaks the
 chain and `manage.py verify_audit` names it.
 """
@@ -13,37 +14,20 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from answers import clock
-from editorial.models import AuditEvent
+from editorial.models import AuditAction, AuditEvent
 
 GENESIS = "0" * 64
-
-# Registered actions: name -> label people read.
-ACTIONS: dict[str, str] = {
-    "vetted.answer.submit": "Submitted a revision",
-    "vetted.answer.assign": "Assigned a reviewer",
-    "vetted.answer.start_review": "Started review",
-    "vetted.answer.approve": "Approved",
-    "vetted.answer.reaffirm": "Re-reviewed and re-approved",
-    "vetted.answer.request_changes": "Requested changes",
-    "vetted.answer.reject": "Rejected",
-    "vetted.answer.retract": "Retracted",
-    "vetted.answer.review_due": "Marked due for re-review",
-}
 
 # Any 64-bit number unique to this lock; held until the transaction ends.
 _CHAIN_LOCK_KEY = 0x5665747465640001
 
 
-def register_action(name: str, label: str) -> None:
-    """Let later features (comments, verdicts, webhooks) log their own actions."""
-    existing = ACTIONS.get(name)
-    if existing is not None and existing != label:
-        raise ValueError(f"audit action {name!r} already registered as {existing!r}")
-    ACTIONS[name] = label
-
-
 def action_label(name: str) -> str:
-    return ACTIONS.get(name, name)
+    """The label people read for an action name (the name itself if unknown)."""
+    try:
+        return AuditAction(name).label
+    except ValueError:
+        return name
 
 
 def _event_payload(event: AuditEvent) -> dict:
@@ -78,7 +62,7 @@ def _lock_chain() -> None:
 
 def audit_record(
     *,
-    action: str,
+    action: AuditAction,
     actor=None,
     answer=None,
     revision=None,
@@ -88,8 +72,8 @@ def audit_record(
     data: dict | None = None,
 ) -> AuditEvent:
     """Append one event. Must run inside the caller's transaction."""
-    if action not in ACTIONS:
-        raise ValueError(f"unregistered audit action {action!r}")
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record() must run inside transaction.atomic()")
     _lock_chain()
@@ -126,8 +110,8 @@ def audit_record_many(entries: list[dict], *, actor=None) -> list[AuditEvent]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many() must run inside transaction.atomic()")
     for entry in entries:
-        if entry["action"] not in ACTIONS:
-            raise ValueError(f"unregistered audit action {entry['action']!r}")
+        if entry["action"] not in AuditAction.values:
+            raise ValueError(f"unknown audit action {entry['action']!r}")
     _lock_chain()
     prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
     now = clock.now()

@@ -17,7 +17,6 @@ Every problem is reported against its field path, e.g. `sections[2].body`
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 import pydantic
@@ -31,9 +30,8 @@ from answers.citations import cited_numbers
 from answers.models import Audience, FollowUpQuestion, FollowUpStatus, Revision, Specialty
 from editorial.access.roles import is_drafting_system
 from editorial.audit import effects
-from editorial.audit.trail import register_action
-from editorial.errors import Conflict, InvalidState, NotAllowed
-from editorial.models import ApiToken, DraftReceipt
+from editorial.errors import Conflict, Invalid, InvalidState, NotAllowed, Problem
+from editorial.models import ApiToken, AuditAction, DraftReceipt
 from editorial.review import services
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -41,6 +39,8 @@ PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
 _url_validator = URLValidator(schemes=["http", "https"])
 # A section is a few paragraphs; `import_drafts` has no body limit of its own, so the schema bounds it.
 SECTION_BODY_MAX = 50_000
+# What the API says above the list of problems of a refused draft.
+DRAFT_INVALID = "The draft is invalid."
 
 AudienceName = Literal[tuple(Audience.values)]  # type: ignore[valid-type]
 
@@ -110,21 +110,6 @@ class DraftIn(_Strict):
     )
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    field: str
-    message: str
-
-
-class DraftInvalid(Exception):
-    """Bad input, with every problem named by its field path (the API answers 400)."""
-
-    def __init__(self, problems: list[FieldProblem], *, detail: str = "The draft is invalid."):
-        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
-        self.problems = problems
-        self.detail = detail
-
-
 def field_path(loc) -> str:
     """('sections', 2, 'body') -> 'sections[2].body'."""
     path = ""
@@ -136,7 +121,7 @@ def field_path(loc) -> str:
     return path or "body"
 
 
-def problems_from_pydantic(errors, *, skip: int = 0) -> list[FieldProblem]:
+def problems_from_pydantic(errors, *, skip: int = 0) -> list[Problem]:
     """pydantic error dicts -> problems; `skip` drops leading loc parts (ninja's 'body', 'payload')."""
     problems = []
     for error in errors:
@@ -146,18 +131,18 @@ def problems_from_pydantic(errors, *, skip: int = 0) -> list[FieldProblem]:
             message = "This field is required."
         elif error["type"] == "extra_forbidden":
             message = "Unknown field."
-        problems.append(FieldProblem(field_path(loc), message))
+        problems.append(Problem(field_path(loc), message))
     return problems
 
 
 def parse_draft(data) -> DraftIn:
-    """A decoded JSON value -> DraftIn, or DraftInvalid naming every bad field."""
+    """A decoded JSON value -> DraftIn, or Invalid naming every bad field."""
     if not isinstance(data, dict):
-        raise DraftInvalid([FieldProblem("body", "A draft is a JSON object.")])
+        raise Invalid([Problem("body", "A draft is a JSON object.")], detail=DRAFT_INVALID)
     try:
         return DraftIn.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise DraftInvalid(problems_from_pydantic(exc.errors())) from None
+        raise Invalid(problems_from_pydantic(exc.errors()), detail=DRAFT_INVALID) from None
 
 
 def _strings(value, path: str):
@@ -171,34 +156,34 @@ def _strings(value, path: str):
             yield from _strings(item, f"{path}[{i}]")
 
 
-def _text_problems(draft: DraftIn) -> list[FieldProblem]:
+def _text_problems(draft: DraftIn) -> list[Problem]:
     problems = []
     for path, text in _strings(draft.model_dump(), ""):
         if "\x00" in text:
-            problems.append(FieldProblem(path, "Text may not contain NUL characters."))
+            problems.append(Problem(path, "Text may not contain NUL characters."))
         else:
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError:
-                problems.append(FieldProblem(path, "Text is not valid Unicode (lone surrogate)."))
+                problems.append(Problem(path, "Text is not valid Unicode (lone surrogate)."))
     return problems
 
 
-def _section_problems(draft: DraftIn, numbers: set[int]) -> list[FieldProblem]:
+def _section_problems(draft: DraftIn, numbers: set[int]) -> list[Problem]:
     problems = []
     for i, section in enumerate(draft.sections):
         if not section.heading.strip():
-            problems.append(FieldProblem(f"sections[{i}].heading", "A section needs a heading."))
+            problems.append(Problem(f"sections[{i}].heading", "A section needs a heading."))
         if not section.body.strip():
-            problems.append(FieldProblem(f"sections[{i}].body", "A section may not be empty."))
+            problems.append(Problem(f"sections[{i}].body", "A section may not be empty."))
         dangling = sorted({n for n in cited_numbers(section.body) if n not in numbers})
         if dangling:
             listed = ", ".join(f"[{n}]" for n in dangling)
-            problems.append(FieldProblem(f"sections[{i}].body", f"Citation marker {listed} points at no citation."))
+            problems.append(Problem(f"sections[{i}].body", f"Citation marker {listed} points at no citation."))
     return problems
 
 
-def _citation_problems(draft: DraftIn) -> list[FieldProblem]:
+def _citation_problems(draft: DraftIn) -> list[Problem]:
     problems = []
     n = len(draft.citations)
     seen: set[int] = set()
@@ -206,22 +191,20 @@ def _citation_problems(draft: DraftIn) -> list[FieldProblem]:
     for i, citation in enumerate(draft.citations):
         at = f"citations[{i}]"
         if citation.number in seen:
-            problems.append(FieldProblem(f"{at}.number", f"Citation number {citation.number} is used twice."))
+            problems.append(Problem(f"{at}.number", f"Citation number {citation.number} is used twice."))
         elif citation.number > n:
-            problems.append(
-                FieldProblem(f"{at}.number", f"Citation numbers must run from 1 to {n}; got {citation.number}.")
-            )
+            problems.append(Problem(f"{at}.number", f"Citation numbers must run from 1 to {n}; got {citation.number}."))
         seen.add(citation.number)
         if not citation.title.strip():
-            problems.append(FieldProblem(f"{at}.title", "A citation needs a title."))
+            problems.append(Problem(f"{at}.title", "A citation needs a title."))
         if citation.doi and not DOI_RE.match(citation.doi):
-            problems.append(FieldProblem(f"{at}.doi", "Not a DOI (expected 10.<registrant>/<suffix>)."))
+            problems.append(Problem(f"{at}.doi", "Not a DOI (expected 10.<registrant>/<suffix>)."))
         if citation.pmid and not PMID_RE.match(citation.pmid):
-            problems.append(FieldProblem(f"{at}.pmid", "Not a PMID (expected up to 9 digits, no leading zero)."))
+            problems.append(Problem(f"{at}.pmid", "Not a PMID (expected up to 9 digits, no leading zero)."))
         if citation.year is not None and citation.year > this_year:
-            problems.append(FieldProblem(f"{at}.year", f"{citation.year} is in the future."))
+            problems.append(Problem(f"{at}.year", f"{citation.year} is in the future."))
         if citation.url and not _valid_url(citation.url):
-            problems.append(FieldProblem(f"{at}.url", "Not an http(s) URL."))
+            problems.append(Problem(f"{at}.url", "Not an http(s) URL."))
     return problems
 
 
@@ -233,22 +216,22 @@ def _valid_url(value: str) -> bool:
     return True
 
 
-def draft_problems(draft: DraftIn) -> list[FieldProblem]:
+def draft_problems(draft: DraftIn) -> list[Problem]:
     """Every rule a schema cannot express, as field problems (empty: the draft is valid)."""
     problems = _text_problems(draft)
     if problems:
         return problems  # the database could not even store these strings; stop here
     if not draft.external_id.strip():
-        problems.append(FieldProblem("external_id", "May not be blank."))
+        problems.append(Problem("external_id", "May not be blank."))
     if not draft.question.strip():
-        problems.append(FieldProblem("question", "A draft needs a question."))
+        problems.append(Problem("question", "A draft needs a question."))
     numbers = {c.number for c in draft.citations}
     problems += _section_problems(draft, numbers)
     problems += _citation_problems(draft)
     if not Specialty.objects.filter(slug=draft.specialty).exists():
-        problems.append(FieldProblem("specialty", f"Unknown specialty {draft.specialty!r}."))
+        problems.append(Problem("specialty", f"Unknown specialty {draft.specialty!r}."))
     if draft.callback_url and not _valid_url(draft.callback_url):
-        problems.append(FieldProblem("callback_url", "Not an http(s) URL."))
+        problems.append(Problem("callback_url", "Not an http(s) URL."))
     return problems
 
 
@@ -285,14 +268,14 @@ def _replay(external_id: str, digest: str) -> DraftReceipt | None:
 def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None) -> tuple[DraftReceipt, bool]:
     """Validate and submit a draft; returns (receipt, created).
 
-    1. refuse invalid content (DraftInvalid) before touching anything;
+    1. refuse invalid content (Invalid) before touching anything;
     2. answer a retry of the same external id and content with the first receipt;
     3. otherwise submit through `services.draft_submit` and keep the receipt in
        the same transaction, so a refusal (409 from the state) writes nothing.
     """
     problems = draft_problems(draft)
     if problems:
-        raise DraftInvalid(problems)
+        raise Invalid(problems, detail=DRAFT_INVALID)
     digest = payload_hash(draft)
     receipt = _replay(draft.external_id, digest)
     if receipt is not None:
@@ -318,8 +301,6 @@ def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None)
 
 # -- readers' follow-up questions -------------------------------------------
 
-register_action("vetted.followup.claim", "A drafting system claimed a follow-up question")
-
 
 def followup_claim(*, acting_user, question_id: int) -> FollowUpQuestion:
     """Claim a pending follow-up question for drafting; only one drafting system can win.
@@ -344,7 +325,7 @@ def followup_claim(*, acting_user, question_id: int) -> FollowUpQuestion:
                 state=question.status,
             )
         effects.record(
-            action="vetted.followup.claim",
+            action=AuditAction.FOLLOWUP_CLAIM,
             actor=acting_user,
             answer=question.answer,
             data={"follow_up": question.pk},

@@ -3,13 +3,27 @@
 The lowest editorial layer: may import `answers` only.
 """
 
-from editorial.models.api import ApiToken, DraftReceipt, WebhookAttempt, WebhookDelivery  # noqa: F401
-from editorial.models.audit import AuditEvent
+from editorial.models.api import ApiToken, DraftReceipt, WebhookAttempt, WebhookDelivery
+from editorial.models.audit import AuditAction, AuditEvent
 from editorial.models.exports import ExportStatus, ReportExport
 from editorial.models.notifications import NotificationKind, NotificationPreference
 from editorial.models.outbox import NotificationDelivery, OutboxMessage
 from editorial.models.review import CitationVerdict, Comment, Verdict
 
-__all__ = ["AuditEvent", "CitationVerdict", "Comment", "Verdict"]
-__all__ += ["NotificationDelivery", "NotificationKind", "NotificationPreference", "OutboxMessage"]
-__all__ += ["ExportStatus", "ReportExport"]
+__all__ = [
+    "ApiToken",
+    "AuditAction",
+    "AuditEvent",
+    "CitationVerdict",
+    "Comment",
+    "DraftReceipt",
+    "ExportStatus",
+    "NotificationDelivery",
+    "NotificationKind",
+    "NotificationPreference",
+    "OutboxMessage",
+    "ReportExport",
+    "Verdict",
+    "WebhookAttempt",
+    "WebhookDelivery",
+]

@@ -8,6 +8,30 @@ from answers import clock
 from answers.models import ImmutableModel
 
 
+class AuditAction(models.TextChoices):
+    """Every action the audit trail knows, with the label people read.
+
+    The one vocabulary of the trail: services write these, the admin history,
+    the reports, the notifications and the webhooks read them. The values are
+    stored in `AuditEvent.action` and hashed into the chain, so an existing
+    value never changes; a new action is a new member.
+    """
+
+    SUBMIT = "vetted.answer.submit", "Submitted a revision"
+    ASSIGN = "vetted.answer.assign", "Assigned a reviewer"
+    START_REVIEW = "vetted.answer.start_review", "Started review"
+    APPROVE = "vetted.answer.approve", "Approved"
+    REAFFIRM = "vetted.answer.reaffirm", "Re-reviewed and re-approved"
+    REQUEST_CHANGES = "vetted.answer.request_changes", "Requested changes"
+    REJECT = "vetted.answer.reject", "Rejected"
+    RETRACT = "vetted.answer.retract", "Retracted"
+    REVIEW_DUE = "vetted.answer.review_due", "Marked due for re-review"
+    CITATION_VERDICT = "vetted.citation.verdict", "Recorded a citation verdict"
+    CITATION_WAIVE = "vetted.citation.waive", "Waived a citation check"
+    COMMENT = "vetted.comment.add", "Commented"
+    FOLLOWUP_CLAIM = "vetted.followup.claim", "A drafting system claimed a follow-up question"
+
+
 class AuditEvent(ImmutableModel):
     """One row per user action, never changed, never deleted.
 
@@ -18,7 +42,7 @@ class AuditEvent(ImmutableModel):
 
     uuid = models.UUIDField(unique=True, editable=False)
     created_at = models.DateTimeField(default=clock.now, db_index=True)
-    action = models.CharField(max_length=80, db_index=True)
+    action = models.CharField(max_length=80, choices=AuditAction.choices, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -75,6 +99,4 @@ class AuditEvent(ImmutableModel):
 
     @property
     def label(self) -> str:
-        from editorial.audit.trail import action_label
-
-        return action_label(self.action)
+        return self.get_action_display()

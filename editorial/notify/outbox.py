@@ -20,20 +20,20 @@ from django.db.models import Q
 from kombu.exceptions import OperationalError
 
 from answers import clock
-from editorial.models import AuditEvent, NotificationKind, OutboxMessage
+from editorial.models import AuditAction, AuditEvent, NotificationKind, OutboxMessage
 from editorial.notify import deliveries
 
 log = logging.getLogger(__name__)
 
 # Audit actions that notify someone, and the kind of notice they are.
 KIND_OF_ACTION = {
-    "vetted.answer.submit": NotificationKind.SUBMITTED,
-    "vetted.answer.assign": NotificationKind.ASSIGNED,
-    "vetted.answer.approve": NotificationKind.DECISION,
-    "vetted.answer.request_changes": NotificationKind.DECISION,
-    "vetted.answer.reject": NotificationKind.DECISION,
-    "vetted.answer.retract": NotificationKind.DECISION,
-    "vetted.answer.review_due": NotificationKind.REVIEW_DUE,
+    AuditAction.SUBMIT: NotificationKind.SUBMITTED,
+    AuditAction.ASSIGN: NotificationKind.ASSIGNED,
+    AuditAction.APPROVE: NotificationKind.DECISION,
+    AuditAction.REQUEST_CHANGES: NotificationKind.DECISION,
+    AuditAction.REJECT: NotificationKind.DECISION,
+    AuditAction.RETRACT: NotificationKind.DECISION,
+    AuditAction.REVIEW_DUE: NotificationKind.REVIEW_DUE,
 }
 
 # Message ids per task, when many are handed over at once (sweeps, relay).
@@ -78,7 +78,7 @@ def _record_events(events: list[AuditEvent]) -> None:
         return
     due, messages = [], []
     for event in events:
-        if event.action == "vetted.answer.review_due":
+        if event.action == AuditAction.REVIEW_DUE:
             due.append(event.answer_id)
         elif (message := _message_for(event)) is not None:
             messages.append(message)
@@ -132,7 +132,6 @@ def relay_pending(*, limit: int = 10_000) -> tuple[int, int]:
     """Returns (messages found, messages handed to the broker)."""
     ids = pending_ids(limit=limit)
     return len(ids), relay(ids) if ids else 0
-
 
 
 # Task names are pinned to where the tasks lived before editorial/ was cut into

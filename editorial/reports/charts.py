@@ -5,7 +5,7 @@ at the table beside it (`aria-describedby`), and tells series apart by dash
 pattern and marker as well as by colour.
 """
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 WIDTH, HEIGHT = 640, 260
@@ -152,6 +152,3 @@ def describe(*, x_labels: list[str], series: list[tuple[str, list]], unit: str) 
         sentences.append(f"{name}: lowest {_fmt(low)} {unit}, highest {_fmt(high)} {unit}, latest {_fmt(known[-1])}.")
     return " ".join(sentences)
 
-
-def legend_items(series: list[tuple[str, list]]) -> str:
-    return format_html_join("", "<li>{}</li>", ((name,) for name, _ in series))

@@ -17,16 +17,16 @@ from django.utils import timezone
 
 from answers import clock
 from answers.models import Answer, Revision, Status
-from editorial.models import AuditEvent, CitationVerdict, Verdict
+from editorial.models import AuditAction, AuditEvent, CitationVerdict, Verdict
 from editorial.reports import sql
 
-SUBMIT = "vetted.answer.submit"
-START_REVIEW = "vetted.answer.start_review"
-APPROVE = "vetted.answer.approve"
-REQUEST_CHANGES = "vetted.answer.request_changes"
-REJECT = "vetted.answer.reject"
-RETRACT = "vetted.answer.retract"
-REAFFIRM = "vetted.answer.reaffirm"
+SUBMIT = AuditAction.SUBMIT
+START_REVIEW = AuditAction.START_REVIEW
+APPROVE = AuditAction.APPROVE
+REQUEST_CHANGES = AuditAction.REQUEST_CHANGES
+REJECT = AuditAction.REJECT
+RETRACT = AuditAction.RETRACT
+REAFFIRM = AuditAction.REAFFIRM
 
 # Actions that move an answer from one state to another, in the order people read them.
 STATE_ACTIONS = (SUBMIT, START_REVIEW, APPROVE, REQUEST_CHANGES, REJECT, RETRACT)

@@ -10,13 +10,8 @@ from answers import clock
 from answers.models import Answer, Citation, Status
 from editorial.access import rights
 from editorial.audit import effects
-from editorial.audit.trail import register_action
-from editorial.errors import InvalidInput, InvalidState
-from editorial.models import CitationVerdict, Comment, Verdict
-
-register_action("vetted.citation.verdict", "Recorded a citation verdict")
-register_action("vetted.citation.waive", "Waived a citation check")
-register_action("vetted.comment.add", "Commented")
+from editorial.errors import Invalid, InvalidState
+from editorial.models import AuditAction, CitationVerdict, Comment, Verdict
 
 COMMENT_MAX = 5000
 NOTE_MAX = 2000  # a verdict's note and a waiver's reason
@@ -48,13 +43,13 @@ def _citation_under_review(citation_id: int) -> tuple[Citation, Answer]:
 def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: str, note: str = "") -> CitationVerdict:
     """The reviewer holding the review records a verdict on one citation."""
     if verdict not in Verdict.values:
-        raise InvalidInput(f"Unknown verdict {verdict!r}.", field="verdict")
+        raise Invalid.on("verdict", f"Unknown verdict {verdict!r}.")
     if len((note or "").strip()) > NOTE_MAX:
-        raise InvalidInput(f"A note is at most {NOTE_MAX} characters.", field="note")
+        raise Invalid.on("note", f"A note is at most {NOTE_MAX} characters.")
     citation_id = citation if isinstance(citation, int) else citation.pk
     with transaction.atomic():
         citation, answer = _citation_under_review(citation_id)
-        rights.require("verdict", user=acting_user, answer=answer)
+        rights.require(rights.may_record_verdict, user=acting_user, answer=answer)
         row, _ = CitationVerdict.objects.update_or_create(
             citation=citation,
             defaults={
@@ -71,7 +66,7 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
             },
         )
         effects.record(
-            action="vetted.citation.verdict",
+            action=AuditAction.CITATION_VERDICT,
             actor=acting_user,
             answer=answer,
             revision=citation.revision,
@@ -87,13 +82,13 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
     """An editor lets approval proceed despite an unchecked or unsupported citation."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("A waiver needs a written reason.", field="reason")
+        raise Invalid.on("reason", "A waiver needs a written reason.")
     if len(reason) > NOTE_MAX:
-        raise InvalidInput(f"A waiver's reason is at most {NOTE_MAX} characters.", field="reason")
+        raise Invalid.on("reason", f"A waiver's reason is at most {NOTE_MAX} characters.")
     citation_id = citation if isinstance(citation, int) else citation.pk
     with transaction.atomic():
         citation, answer = _citation_under_review(citation_id)
-        rights.require("waive", user=acting_user, answer=answer)
+        rights.require(rights.may_waive, user=acting_user, answer=answer)
         row, _ = CitationVerdict.objects.get_or_create(
             citation=citation, defaults={"answer": answer, "revision_id": citation.revision_id}
         )
@@ -102,7 +97,7 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
         row.waived_at = clock.now()
         row.save(update_fields=["waived_by", "waiver_reason", "waived_at"])
         effects.record(
-            action="vetted.citation.waive",
+            action=AuditAction.CITATION_WAIVE,
             actor=acting_user,
             answer=answer,
             revision=citation.revision,
@@ -117,16 +112,16 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
 def comment_add(*, acting_user, answer: Answer | int, body: str) -> Comment:
     body = (body or "").strip()
     if not body:
-        raise InvalidInput("A comment cannot be empty.", field="body")
+        raise Invalid.on("body", "A comment cannot be empty.")
     if len(body) > COMMENT_MAX:
-        raise InvalidInput(f"A comment is at most {COMMENT_MAX} characters.", field="body")
-    rights.require("comment", user=acting_user, answer=None)
+        raise Invalid.on("body", f"A comment is at most {COMMENT_MAX} characters.")
+    rights.require(rights.may_comment, user=acting_user, answer=None)
     answer_id = answer if isinstance(answer, int) else answer.pk
     with transaction.atomic():
         locked = Answer.objects.get(pk=answer_id)
         comment = Comment.objects.create(answer=locked, author=acting_user, body=body)
         effects.record(
-            action="vetted.comment.add",
+            action=AuditAction.COMMENT,
             actor=acting_user,
             answer=locked,
             from_state=locked.status,

@@ -102,10 +102,6 @@ DESK_QUEUES = {
 }
 
 
-def desk_queue(name: str, user) -> QuerySet[Answer]:
-    return Answer.objects.filter(DESK_QUEUES[name][1](user))
-
-
 @dataclass(frozen=True)
 class DeskCount:
     queue: str

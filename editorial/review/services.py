@@ -4,6 +4,10 @@ Each one: lock the answer, check the actor's right (`editorial.access.rights`), 
 the django-fsm transition, save, and write the audit event, all in one
 `transaction.atomic()`. Outside effects (notifications, webhooks) are queued
 through `editorial.audit.effects` inside the same transaction and leave on commit.
+
+The decisions themselves (transition, right, blockers, words) are declared in
+`editorial.review.decisions`. Every service takes the answer as an id or an
+instance, returns a fresh instance, and never changes the caller's object.
 """
 
 import hashlib
@@ -32,18 +36,9 @@ from answers.models import (
 from editorial.access import rights
 from editorial.audit import effects
 from editorial.audit.trail import audit_record_many
-from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
-from editorial.review.checks import approval_blockers
-
-ACTION_VERBS = {
-    "submit": "submit a revision of",
-    "start_review": "start review of",
-    "approve": "approve",
-    "reaffirm": "re-approve",
-    "request_changes": "request changes to",
-    "reject": "reject",
-    "retract": "retract",
-}
+from editorial.errors import Blocked, Conflict, Invalid, InvalidState, NotAllowed
+from editorial.models import AuditAction
+from editorial.review.decisions import APPROVE, DECISIONS, REAFFIRM, SUBMIT, Decision
 
 
 @dataclass
@@ -65,12 +60,30 @@ def _locked_answer(answer_id: int) -> Answer:
     return Answer.objects.select_for_update().select_related("question__specialty").get(pk=answer_id)
 
 
-def _check_state(answer: Answer, action: str) -> None:
-    if not can_proceed(getattr(answer, action)):
-        raise InvalidState(
-            f"Cannot {ACTION_VERBS[action]} this answer: it is {answer.get_status_display().lower()}.",
-            state=answer.status,
-        )
+def _answer_id(answer: Answer | int) -> int:
+    return answer if isinstance(answer, int) else answer.pk
+
+
+def _check_state(answer: Answer, decision: Decision) -> None:
+    """Refuse a decision the state machine does not allow now, saying why."""
+    transition = getattr(answer, decision.name)
+    if can_proceed(transition):
+        return
+    if can_proceed(transition, check_conditions=False):
+        # The state allows it but a condition of the transition does not (see answers.models).
+        unmet = [c for c in answer_transition_conditions(answer, decision.name) if not c(answer)]
+        why = " ".join((c.__doc__ or "").strip() for c in unmet) or "it is not ready."
+        raise InvalidState(f"Cannot {decision.verb} this answer: {why}", state=answer.status)
+    raise InvalidState(
+        f"Cannot {decision.verb} this answer: it is {answer.get_status_display().lower()}.", state=answer.status
+    )
+
+
+def answer_transition_conditions(answer: Answer, name: str) -> list:
+    """The django-fsm conditions of the transition `name` from the answer's current state."""
+    meta = getattr(type(answer), name)._django_fsm
+    transition = meta.get_transition(answer.status)
+    return list(transition.conditions) if transition is not None else []
 
 
 # The longest reason a decision records (the admin form says the same).
@@ -80,9 +93,9 @@ REASON_MAX = 5000
 def _required_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("A reason is required.", field="reason")
+        raise Invalid.on("reason", "A reason is required.")
     if len(reason) > REASON_MAX:
-        raise InvalidInput(f"A reason is at most {REASON_MAX} characters.", field="reason")
+        raise Invalid.on("reason", f"A reason is at most {REASON_MAX} characters.")
     return reason
 
 
@@ -93,42 +106,40 @@ def _save_transition(answer: Answer) -> None:
         raise Conflict("Another reviewer changed this answer at the same time; reload and try again.") from None
 
 
-def _transition(
-    action: str,
+def _decide(
+    decision: Decision,
     *,
     answer: Answer | int,
     acting_user,
     expected_status: str | None = None,
     reason: str = "",
     data: dict | None = None,
-    kwargs: dict | None = None,
-):
+) -> Answer:
     """Steps shared by every review decision:
 
     1. lock the answer row and refuse a stale request (`expected_status`);
-    2. check the state, then the actor's right;
+    2. check the state, then the actor's right, then what blocks the decision;
     3. run the transition and save (the concurrent mixin refuses a lost race);
     4. write the audit event and queue outside effects, in the same transaction.
+
+    Returns the answer as saved; the caller's instance is left as it was.
     """
-    answer_id = answer if isinstance(answer, int) else answer.pk
     with transaction.atomic():
-        locked = _locked_answer(answer_id)
+        locked = _locked_answer(_answer_id(answer))
         if expected_status is not None and locked.status != expected_status:
             raise Conflict(
                 f"This answer changed while you were looking at it: it is now {locked.get_status_display().lower()}."
             )
-        _check_state(locked, action)
-        rights.require(action, user=acting_user, answer=locked)
-        if action == "approve":
-            blockers = approval_blockers(locked)
-            if blockers:
-                raise Blocked("Approval is blocked: " + " ".join(blockers))
+        _check_state(locked, decision)
+        rights.require(decision.right, user=acting_user, answer=locked)
+        if decision.blockers is not None and (blockers := decision.blockers(locked)):
+            raise Blocked(f"{decision.blocked}: " + " ".join(blockers))
         before = locked.status
         revision = locked.pending_revision or locked.live_revision
-        getattr(locked, action)(**(kwargs or {}))
+        getattr(locked, decision.name)(by=acting_user, reason=reason)
         _save_transition(locked)
         effects.record(
-            action=f"vetted.answer.{action}",
+            action=decision.action,
             actor=acting_user,
             answer=locked,
             revision=revision,
@@ -137,9 +148,37 @@ def _transition(
             reason=reason,
             data=data,
         )
-    if not isinstance(answer, int):
-        answer.refresh_from_db()
     return locked
+
+
+def answer_decide(name: str, *, acting_user, answer: Answer | int, expected_status=None, **inputs) -> Answer:
+    """Take the decision called `name` (the admin's buttons and forms come here): its
+    reason or attestation in `inputs`, as the decision declares."""
+    decision = DECISIONS[name]
+    if decision.needs_attestation:
+        return _approve(decision, acting_user=acting_user, answer=answer, expected_status=expected_status, **inputs)
+    if decision.needs_reason:
+        return _decide(
+            decision,
+            answer=answer,
+            acting_user=acting_user,
+            expected_status=expected_status,
+            reason=_required_reason(inputs.get("reason")),
+        )
+    return _decide(decision, answer=answer, acting_user=acting_user, expected_status=expected_status)
+
+
+def _approve(decision: Decision, *, acting_user, answer, attestation: str, expected_status=None) -> Answer:
+    """Approve and re-approve: the same signature, the same path."""
+    if (attestation or "").strip() != settings.APPROVAL_ATTESTATION:
+        raise Invalid.on("attestation", f'Approval needs the attestation "{settings.APPROVAL_ATTESTATION}".')
+    return _decide(
+        decision,
+        answer=answer,
+        acting_user=acting_user,
+        expected_status=expected_status,
+        data={"attestation": settings.APPROVAL_ATTESTATION},
+    )
 
 
 # -- writes ---------------------------------------------------------------------
@@ -170,15 +209,15 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
     for this audience gets a new revision of it (refused while in review).
     """
     if not draft.sections:
-        raise InvalidInput("A draft needs at least one section.", field="sections")
-    rights.require("submit", user=acting_user, answer=None)
+        raise Invalid.on("sections", "A draft needs at least one section.")
+    rights.require(SUBMIT.right, user=acting_user, answer=None)
     content = canonical_content(sections=draft.sections, citations=draft.citations)
     try:
         with transaction.atomic():
             question = question_get_or_create(text=draft.question, specialty=draft.specialty)
             answer, _ = Answer.objects.get_or_create(question=question, audience=draft.audience)
             answer = _locked_answer(answer.pk)
-            _check_state(answer, "submit")
+            _check_state(answer, SUBMIT)
             before = answer.status
             number = (answer.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
             revision = Revision.objects.create(
@@ -199,7 +238,7 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
             answer.submit(revision=revision)
             _save_transition(answer)
             effects.record(
-                action="vetted.answer.submit",
+                action=SUBMIT.action,
                 actor=acting_user,
                 answer=answer,
                 revision=revision,
@@ -215,10 +254,10 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
 
 def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
     """An editor gives the answer's review to a board member (also reassigns)."""
-    answer_id = answer if isinstance(answer, int) else answer.pk
+    answer_id = _answer_id(answer)
     with transaction.atomic():
         locked = _locked_answer(answer_id)
-        rights.require("assign", user=acting_user, answer=locked)
+        rights.require(rights.may_assign, user=acting_user, answer=locked)
         if locked.status not in (Status.SUBMITTED, Status.UNDER_REVIEW):
             raise InvalidState(
                 f"Cannot assign a reviewer: the answer is {locked.get_status_display().lower()}.",
@@ -230,7 +269,7 @@ def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
         locked.reviewer = reviewer
         locked.save(update_fields=["reviewer"])
         effects.record(
-            action="vetted.answer.assign",
+            action=AuditAction.ASSIGN,
             actor=acting_user,
             answer=locked,
             revision=locked.pending_revision,
@@ -242,62 +281,37 @@ def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
 
 
 def answer_start_review(*, acting_user, answer, expected_status=None) -> Answer:
-    return _transition(
-        "start_review",
-        answer=answer,
-        acting_user=acting_user,
-        expected_status=expected_status,
-        kwargs={"reviewer": acting_user},
-    )
+    return answer_decide("start_review", acting_user=acting_user, answer=answer, expected_status=expected_status)
 
 
 def answer_approve(*, acting_user, answer, attestation: str, expected_status=None) -> Answer:
-    if (attestation or "").strip() != settings.APPROVAL_ATTESTATION:
-        raise InvalidInput(f'Approval needs the attestation "{settings.APPROVAL_ATTESTATION}".', field="attestation")
-    return _transition(
-        "approve",
-        answer=answer,
-        acting_user=acting_user,
-        expected_status=expected_status,
-        data={"attestation": settings.APPROVAL_ATTESTATION},
-        kwargs={"by": acting_user},
+    return _approve(
+        APPROVE, acting_user=acting_user, answer=answer, attestation=attestation, expected_status=expected_status
     )
 
 
 def answer_reaffirm(*, acting_user, answer, attestation: str, expected_status=None) -> Answer:
-    if (attestation or "").strip() != settings.APPROVAL_ATTESTATION:
-        raise InvalidInput(f'Approval needs the attestation "{settings.APPROVAL_ATTESTATION}".', field="attestation")
-    return _transition(
-        "reaffirm",
-        answer=answer,
-        acting_user=acting_user,
-        expected_status=expected_status,
-        data={"attestation": settings.APPROVAL_ATTESTATION},
-        kwargs={"by": acting_user},
+    """Re-approve the live revision of an answer due for re-review."""
+    return _approve(
+        REAFFIRM, acting_user=acting_user, answer=answer, attestation=attestation, expected_status=expected_status
     )
 
 
 def answer_request_changes(*, acting_user, answer, reason: str, expected_status=None) -> Answer:
-    reason = _required_reason(reason)
-    return _transition(
-        "request_changes", answer=answer, acting_user=acting_user, expected_status=expected_status, reason=reason
+    return answer_decide(
+        "request_changes", acting_user=acting_user, answer=answer, reason=reason, expected_status=expected_status
     )
 
 
 def answer_reject(*, acting_user, answer, reason: str, expected_status=None) -> Answer:
-    reason = _required_reason(reason)
-    return _transition("reject", answer=answer, acting_user=acting_user, expected_status=expected_status, reason=reason)
+    return answer_decide(
+        "reject", acting_user=acting_user, answer=answer, reason=reason, expected_status=expected_status
+    )
 
 
 def answer_retract(*, acting_user, answer, reason: str, expected_status=None) -> Answer:
-    reason = _required_reason(reason)
-    return _transition(
-        "retract",
-        answer=answer,
-        acting_user=acting_user,
-        expected_status=expected_status,
-        reason=reason,
-        kwargs={"reason": reason},
+    return answer_decide(
+        "retract", acting_user=acting_user, answer=answer, reason=reason, expected_status=expected_status
     )
 
 
@@ -307,7 +321,7 @@ def answer_mark_review_due(*, answer: Answer | int) -> bool:
     Returns False, writing nothing, when the answer is not (or no longer) due,
     so the sweep is safe to run twice.
     """
-    answer_id = answer if isinstance(answer, int) else answer.pk
+    answer_id = _answer_id(answer)
     return bool(answers_mark_review_due(answer_ids=[answer_id]))
 
 
@@ -338,7 +352,7 @@ def answers_mark_review_due(*, answer_ids: list[int] | None = None, limit: int |
         events = audit_record_many(
             [
                 {
-                    "action": "vetted.answer.review_due",
+                    "action": AuditAction.REVIEW_DUE,
                     "answer_id": row["pk"],
                     "revision_id": row["live_revision_id"],
                     "revision_hash": row["live_revision__content_hash"],

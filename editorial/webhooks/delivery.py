@@ -30,17 +30,17 @@ from django.conf import settings
 from django.db import transaction
 
 from answers import clock
-from editorial.models import ApiToken, AuditEvent, DraftReceipt, WebhookAttempt, WebhookDelivery
+from editorial.models import ApiToken, AuditAction, AuditEvent, DraftReceipt, WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
 
 SIGNATURE_HEADER = "X-Vetted-Signature"
 
 # Audit actions a drafting system hears about, and the event name it receives.
 DECISIONS = {
-    "vetted.answer.approve": "approved",
-    "vetted.answer.request_changes": "changes_requested",
-    "vetted.answer.reject": "rejected",
-    "vetted.answer.retract": "retracted",
+    AuditAction.APPROVE: "approved",
+    AuditAction.REQUEST_CHANGES: "changes_requested",
+    AuditAction.REJECT: "rejected",
+    AuditAction.RETRACT: "retracted",
 }
 
 # Each attempt holds the delivery this long, so a second worker picking up the
@@ -59,7 +59,7 @@ def verify(body: bytes, secret: str, signature: str) -> bool:
 
 def decision_payload(event: AuditEvent, receipt: DraftReceipt) -> dict:
     answer = event.answer
-    public = answer.live_revision_id is not None and event.action != "vetted.answer.retract"
+    public = answer.is_public
     return {
         "event": DECISIONS[event.action],
         "event_id": str(event.uuid),

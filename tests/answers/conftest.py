@@ -49,9 +49,9 @@ def revise(submit, board_member):
                 sections=[{"heading": "From the Guidelines", "body": body}],
             )
             if approve:
-                services.answer_start_review(acting_user=board_member, answer=answer)
+                answer = services.answer_start_review(acting_user=board_member, answer=answer)
                 verify_citations(board_member, answer)
-                services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+                answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
         answer.refresh_from_db()
         return answer
 

@@ -51,7 +51,7 @@ def test_search_finds_answers_by_question_and_by_approved_text(client, approved)
 
 def test_search_ignores_text_that_is_still_in_review(client, approved, revise):
     answer = approved(question="What is the first-line treatment for gout?")
-    revise(answer, body="Colchicine at low dose [1].", approve=False)
+    answer = revise(answer, body="Colchicine at low dose [1].", approve=False)
     assert _questions(client.get("/answers/", {"q": "colchicine"})) == []
 
 
@@ -133,14 +133,14 @@ def test_postgres_search_document_follows_the_live_revision(client, approved, re
     assert "'allopurinol':" in _document(answer) and "'gout':" in _document(answer)
 
     # A revision still in review changes nothing readers can find.
-    revise(answer, body="Febuxostat is an alternative [1].", approve=False)
+    answer = revise(answer, body="Febuxostat is an alternative [1].", approve=False)
     assert "'febuxostat'" not in _document(answer)
     assert _questions(client.get("/answers/", {"q": "febuxostat"})) == []
 
     # Once approved, the new text is found and the old text no longer is.
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     verify_citations(board_member, answer)
-    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     assert "'febuxostat':" in _document(answer) and "'allopurinol'" not in _document(answer)
     assert _questions(client.get("/answers/", {"q": "febuxostat"})) == [answer.question.text]
     assert _questions(client.get("/answers/", {"q": "allopurinol"})) == []

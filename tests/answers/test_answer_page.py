@@ -116,7 +116,7 @@ def test_answer_page_is_read_only_to_get(client, approved):
 
 def test_approved_answer_in_a_new_review_keeps_showing_the_approved_text(client, approved, revise):
     answer = approved()
-    revise(answer, body="Brand new text waiting for review [1].", approve=False)
+    answer = revise(answer, body="Brand new text waiting for review [1].", approve=False)
     assert answer.status == Status.SUBMITTED
     html = client.get(answer.get_absolute_url()).content.decode()
     assert "Oral iron first" in html

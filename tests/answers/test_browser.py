@@ -30,13 +30,13 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 @pytest.fixture
 def seed_answer(answer_in, second_board_member):
-    """The seed answer as the demo has it: approved 24 March 2025, re-reviewed 20 March 2026."""
+    """The seed answer as the demo has it: approved 24 March 2025, re-reviewed 25 March 2026."""
     with clock.travel(at(SEED["last_updated"], 15)):
         answer = answer_in(
             Status.APPROVED, question=SEED["question"], sections=SEED["sections"], citations=SEED["citations"]
         )
-    with clock.travel(at("2026-03-20", 11)):
-        services.answer_reaffirm(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
+    with clock.travel(at("2026-03-25", 11)):
+        answer = services.answer_reaffirm(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
     answer.refresh_from_db()
     return answer
 
@@ -99,7 +99,7 @@ def test_seed_answer_page_shows_the_reviewed_answer_in_the_browser(live_server, 
     assert page.locator(".tracker [aria-current=step] .step-label").inner_text() == "Approved"
     meta = " ".join(page.locator(".review-meta").inner_text().split())
     assert "Last updated: March 24, 2025" in meta
-    assert "Dr. Daniel Okafor, MD, PhD" in meta and "Next review due: March 20, 2027" in meta
+    assert "Dr. Daniel Okafor, MD, PhD" in meta and "Next review due: March 25, 2027" in meta
     page.locator("sup.cite a").first.click()
     assert page.url.endswith("#ref-1")
     assert page.locator("#ref-1").is_visible()

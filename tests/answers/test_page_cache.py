@@ -70,7 +70,7 @@ def test_a_newly_approved_revision_replaces_the_cached_page(client, approved, re
     url = answer.get_absolute_url()
     assert "Oral iron first" in client.get(url).content.decode()
     old_live = answer.live_revision_id
-    revise(answer, body="Newly approved guidance [1].")
+    answer = revise(answer, body="Newly approved guidance [1].")
     assert answer.live_revision_id != old_live
     html = client.get(url).content.decode()
     assert "Newly approved guidance" in html
@@ -82,7 +82,7 @@ def test_a_pending_revision_does_not_touch_the_cached_approved_page(client, appr
     answer = approved()
     url = answer.get_absolute_url()
     first = client.get(url).content.decode()
-    revise(answer, body="Still in review [1].", approve=False)
+    answer = revise(answer, body="Still in review [1].", approve=False)
     second = client.get(url).content.decode()
     assert "Still in review" not in second
     assert "Oral iron first" in first and "Oral iron first" in second
@@ -94,7 +94,7 @@ def test_a_retraction_is_seen_at_once_despite_the_cache(client, approved, editor
     answer = approved()
     url = answer.get_absolute_url()
     assert client.get(url).status_code == 200
-    services.answer_retract(acting_user=editor, answer=answer, reason="Withdrawn.")
+    answer = services.answer_retract(acting_user=editor, answer=answer, reason="Withdrawn.")
     assert client.get(url).status_code == 410
 
 

@@ -101,10 +101,10 @@ def test_reapproval_moves_the_review_dates_and_the_reviewer(client, approved, se
     answer = approved("2025-03-24")
     url = answer.get_absolute_url()
     assert "Dr. Maya Chen" in client.get(url).content.decode()  # now cached
-    with clock.travel(at("2026-03-20")):
-        services.answer_reaffirm(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
+    with clock.travel(at("2026-03-25")):
+        answer = services.answer_reaffirm(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
     html = client.get(url).content.decode()
     assert 'Reviewed by</dt> <dd><a href="/medical-advisory-board/#daniel-okafor">Dr. Daniel Okafor, MD, PhD' in html
     assert 'Last updated:</dt> <dd><time datetime="2025-03-24">' in html
-    assert 'Last reviewed:</dt> <dd><time datetime="2026-03-20">' in html
-    assert 'Next review due:</dt> <dd><time datetime="2027-03-20">' in html
+    assert 'Last reviewed:</dt> <dd><time datetime="2026-03-25">' in html
+    assert 'Next review due:</dt> <dd><time datetime="2027-03-25">' in html

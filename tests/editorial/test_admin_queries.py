@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.test.utils import CaptureQueriesContext
 
 from answers import clock
-from answers.models import Answer, Question, Status
+from answers.models import Answer, Question, Revision, SourceKind, Status
 from editorial.review import checks, services
 from tests.conftest import APPROVAL, make_draft, verify_citations
 from tests.editorial.conftest import review_url
@@ -27,21 +28,35 @@ STATUSES = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.CHANG
 
 
 def bulk_answers(count: int, *, specialty, reviewer, offset: int = 0) -> None:
+    """`count` answers spread over STATUSES, ages and review dates; each moves to
+    its status with its revision, as the database's invariants ask."""
     now = clock.now()
     questions = Question.objects.bulk_create(
         Question(text=f"Bulk question {i}", slug=f"bulk-question-{i}", specialty=specialty)
         for i in range(offset, offset + count)
     )
-    Answer.objects.bulk_create(
+    answers = Answer.objects.bulk_create(
         Answer(
             question=question,
-            status=STATUSES[i % len(STATUSES)],
             status_changed_at=now - timedelta(hours=i % 500),
-            reviewer=reviewer if i % 3 == 0 else None,
+            reviewer=reviewer if i % 3 == 0 or STATUSES[i % len(STATUSES)] == Status.UNDER_REVIEW else None,
             next_review_due=(now + timedelta(days=i % 400 - 30)).date(),
         )
         for i, question in enumerate(questions, start=offset)
     )
+    Revision.objects.bulk_create(
+        Revision(answer=a, number=1, source_kind=SourceKind.MODEL, created_by=reviewer, content_hash=f"{a.pk:064x}")
+        for a in answers
+    )
+    revision = Subquery(Revision.objects.filter(answer=OuterRef("pk")).values("pk")[:1])
+    for n, status in enumerate(STATUSES):
+        ids = [a.pk for i, a in enumerate(answers, start=offset) if i % len(STATUSES) == n]
+        shown = (
+            {}
+            if status == Status.REJECTED
+            else {"live_revision" if status == Status.APPROVED else "pending_revision": revision}
+        )
+        Answer.objects.filter(pk__in=ids).update(status=status, **shown)
 
 
 def queries(client, url: str) -> int:
@@ -81,13 +96,13 @@ def _answer_in_review(*, citations: int, question: str, drafter, board_member, e
     """An approved answer with a new revision in review: a live revision to diff, verdicts, comments."""
     revision = services.draft_submit(acting_user=drafter, draft=_draft_with_citations(specialty, citations, question))
     answer = revision.answer
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     verify_citations(board_member, answer)
-    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     draft = _draft_with_citations(specialty, citations, question)
     draft.sections[1]["body"] = "- Intravenous iron when oral iron fails or is not tolerated [1]."
     services.draft_submit(acting_user=drafter, draft=draft)
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     verify_citations(board_member, answer)
     for n in range(citations):
         checks.comment_add(acting_user=editor, answer=answer, body=f"Comment {n}")

@@ -67,7 +67,7 @@ def test_filters_by_status_specialty_and_search(client, answer_in, board_member,
 def test_assigned_to_me_and_unassigned_filters(client, answer_in, board_member, editor, second_board_member):
     mine = answer_in(Status.UNDER_REVIEW)
     theirs = answer_in(Status.SUBMITTED, question="Q assigned to Daniel")
-    services.answer_assign(acting_user=editor, answer=theirs, reviewer=second_board_member)
+    theirs = services.answer_assign(acting_user=editor, answer=theirs, reviewer=second_board_member)
     nobody = answer_in(Status.SUBMITTED, question="Q nobody holds")
     client.force_login(board_member)
     assert listed(client, "?assigned=me") == [mine.pk]

@@ -226,7 +226,7 @@ def test_a_stale_page_is_refused_after_another_reviewer_acted(client, answer_in,
     client.force_login(second_board_member)
     page = client.get(review_url(answer))
     assert 'name="expected_status" value="submitted"' in page.content.decode()
-    services.answer_start_review(acting_user=board_member, answer=answer)  # someone else, meanwhile
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)  # someone else, meanwhile
     response = client.post(review_url(answer), {"_fsm_transition_to": "start_review", "expected_status": "submitted"})
     assert messages_of(response) == ["This answer changed while you were looking at it: it is now under review."]
     assert reloaded(answer).reviewer == board_member
@@ -241,7 +241,7 @@ def test_a_stale_reason_form_is_refused(client, answer_in, board_member):
     form_page = client.get(form_url)
     assert form_page.context["transition_form"]["expected_status"].value() == "under_review"
     # In another tab, the same reviewer requests changes; then submits the old reject form.
-    services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
+    answer = services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
     response = client.post(form_url, {"reason": "Out of scope.", "expected_status": "under_review"})
     assert response["Location"] == review_url(answer)
     assert reloaded(answer).status == Status.CHANGES_REQUESTED

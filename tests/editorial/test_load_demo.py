@@ -18,7 +18,7 @@ def test_demo_loads_the_seed_answer_approved_with_its_history(db, capsys):
     answer = Answer.objects.get(question__text__startswith=SEED)
     assert answer.status == Status.APPROVED
     assert str(answer.last_updated) == "2025-03-24"
-    assert str(answer.last_reviewed) == "2026-03-20"
+    assert str(answer.last_reviewed) == "2026-03-25"
     revision = answer.live_revision
     assert [s.heading for s in revision.sections.all()] == [
         "From the Guidelines", "From the Research", "Key Findings", "Adverse Events",

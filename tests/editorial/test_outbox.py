@@ -41,7 +41,7 @@ def test_a_refused_decision_leaves_no_outbox_message(answer_in, board_member):
     before = OutboxMessage.objects.count()
 
     with pytest.raises(Blocked):  # citations unchecked
-        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+        answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
 
     assert OutboxMessage.objects.count() == before
 

@@ -1,7 +1,7 @@
 import pytest
 
 from answers.models import Status
-from editorial.errors import InvalidInput, InvalidState, NotAllowed
+from editorial.errors import Invalid, InvalidState, NotAllowed
 from editorial.models import CitationVerdict, Comment
 from editorial.review import checks
 
@@ -45,7 +45,7 @@ def test_verdicts_are_only_for_a_revision_under_review(answer_in, board_member):
 
 def test_an_unknown_verdict_is_refused(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Invalid):
         checks.citation_verdict_record(
             acting_user=board_member, citation=answer.pending_revision.citations.first(), verdict="maybe"
         )
@@ -69,9 +69,9 @@ def test_others_cannot_comment(answer_in, request, who):
 
 def test_an_empty_or_oversized_comment_is_refused(answer_in, editor):
     answer = answer_in(Status.SUBMITTED)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Invalid):
         checks.comment_add(acting_user=editor, answer=answer, body="   ")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Invalid):
         checks.comment_add(acting_user=editor, answer=answer, body="x" * (checks.COMMENT_MAX + 1))
     assert not Comment.objects.exists()
 
@@ -86,7 +86,7 @@ def test_an_editor_cannot_waive_checks_on_a_revision_they_wrote(specialty, board
     editor.groups.add(Group.objects.get(name="Editors"))
     revision = services.draft_submit(acting_user=editor, draft=make_draft(specialty, source_kind="human"))
     answer = Answer.objects.get(pk=revision.answer_id)
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     citation = revision.citations.first()
     with pytest.raises(NotAllowed, match="You wrote this revision"):
         checks.citation_verdict_waive(acting_user=editor, citation=citation, reason="Fine by me.")
@@ -98,14 +98,14 @@ def test_a_verdict_carries_the_revision_and_model_of_its_citation(submit, board_
     from editorial.review import services
 
     answer = submit(model_name="medrafter", model_version="1.0")
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     answer.refresh_from_db()
     first = answer.pending_revision
     checks.citation_verdict_record(acting_user=board_member, citation=first.citations.get(number=1), verdict="verified")
     checks.citation_verdict_waive(acting_user=editor, citation=first.citations.get(number=2), reason="Known source.")
-    services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
+    answer = services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
     answer = submit(model_name="medrafter", model_version="1.1")
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     answer.refresh_from_db()
     second = answer.pending_revision
     assert second != first

@@ -4,7 +4,7 @@ import pytest
 
 from answers import clock
 from answers.models import Answer, Status
-from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
+from editorial.errors import Blocked, Conflict, Invalid, InvalidState, NotAllowed
 from editorial.review import checks, services
 from tests.conftest import APPROVAL, make_draft, verify_citations
 
@@ -27,9 +27,9 @@ def test_submitting_a_draft_creates_question_answer_and_first_revision(submit):
 
 
 def test_a_draft_needs_a_section(submit):
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Invalid) as refused:
         submit(sections=[])
-    assert refused.value.field == "sections"
+    assert refused.value.fields == ["sections"]
     assert not Answer.objects.exists()
 
 
@@ -68,7 +68,7 @@ def test_a_rejected_answer_takes_no_new_revision(answer_in, submit):
 
 def test_a_board_member_starts_review_and_holds_it(submit, board_member):
     answer = submit()
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     assert answer.status == Status.UNDER_REVIEW
     assert answer.reviewer == board_member
 
@@ -77,26 +77,26 @@ def test_a_board_member_starts_review_and_holds_it(submit, board_member):
 def test_only_board_members_start_review(submit, request, who):
     answer = submit()
     with pytest.raises(NotAllowed):
-        services.answer_start_review(acting_user=request.getfixturevalue(who), answer=answer)
+        answer = services.answer_start_review(acting_user=request.getfixturevalue(who), answer=answer)
     answer.refresh_from_db()
     assert answer.status == Status.SUBMITTED
 
 
 def test_an_assigned_answer_is_reviewed_by_its_assignee(submit, editor, board_member, second_board_member):
     answer = submit()
-    services.answer_assign(acting_user=editor, answer=answer, reviewer=second_board_member)
+    answer = services.answer_assign(acting_user=editor, answer=answer, reviewer=second_board_member)
     with pytest.raises(NotAllowed, match="assigned to daniel"):
-        services.answer_start_review(acting_user=board_member, answer=answer)
-    services.answer_start_review(acting_user=second_board_member, answer=answer)
+        answer = services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=second_board_member, answer=answer)
     assert answer.reviewer == second_board_member
 
 
 def test_only_editors_assign_and_only_to_board_members(submit, editor, board_member, reader):
     answer = submit()
     with pytest.raises(NotAllowed):
-        services.answer_assign(acting_user=board_member, answer=answer, reviewer=board_member)
+        answer = services.answer_assign(acting_user=board_member, answer=answer, reviewer=board_member)
     with pytest.raises(NotAllowed):
-        services.answer_assign(acting_user=editor, answer=answer, reviewer=reader)
+        answer = services.answer_assign(acting_user=editor, answer=answer, reviewer=reader)
     answer.refresh_from_db()
     assert answer.reviewer is None
 
@@ -105,8 +105,8 @@ def test_specialty_is_required_when_the_setting_says_so(submit, second_board_mem
     settings.REVIEW_REQUIRES_SPECIALTY = True
     answer = submit()
     with pytest.raises(NotAllowed, match="specialty"):
-        services.answer_start_review(acting_user=second_board_member, answer=answer)
-    services.answer_start_review(acting_user=board_member, answer=answer)
+        answer = services.answer_start_review(acting_user=second_board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     assert answer.status == Status.UNDER_REVIEW
 
 
@@ -117,7 +117,7 @@ def test_approval_makes_the_revision_live_and_dates_it(answer_in, board_member, 
     answer = answer_in(Status.UNDER_REVIEW)
     verify_citations(board_member, answer)
     with clock.travel(at("2025-03-24")):
-        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+        answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     answer.refresh_from_db()
     assert answer.status == Status.APPROVED
     assert answer.live_revision.number == 1
@@ -131,9 +131,9 @@ def test_approval_makes_the_revision_live_and_dates_it(answer_in, board_member, 
 def test_approval_needs_the_attestation(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     verify_citations(board_member, answer)
-    with pytest.raises(InvalidInput) as refused:
-        services.answer_approve(acting_user=board_member, answer=answer, attestation="ok")
-    assert refused.value.field == "attestation"
+    with pytest.raises(Invalid) as refused:
+        answer = services.answer_approve(acting_user=board_member, answer=answer, attestation="ok")
+    assert refused.value.fields == ["attestation"]
     answer.refresh_from_db()
     assert answer.status == Status.UNDER_REVIEW
 
@@ -141,7 +141,7 @@ def test_approval_needs_the_attestation(answer_in, board_member):
 def test_approval_is_blocked_while_a_citation_is_unchecked(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     with pytest.raises(Blocked, match="Citation 1 has not been checked"):
-        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+        answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     answer.refresh_from_db()
     assert answer.status == Status.UNDER_REVIEW
 
@@ -152,13 +152,13 @@ def test_approval_is_blocked_by_an_unsupported_citation_until_an_editor_waives_i
     checks.citation_verdict_record(acting_user=board_member, citation=first, verdict="verified")
     checks.citation_verdict_record(acting_user=board_member, citation=second, verdict="unsupported", note="No.")
     with pytest.raises(Blocked, match="Citation 2 is marked as not supporting"):
-        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+        answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     with pytest.raises(NotAllowed):
         checks.citation_verdict_waive(acting_user=board_member, citation=second, reason="Fine")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Invalid):
         checks.citation_verdict_waive(acting_user=editor, citation=second, reason=" ")
     checks.citation_verdict_waive(acting_user=editor, citation=second, reason="The claim is covered by [1].")
-    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     assert answer.status == Status.APPROVED
 
 
@@ -166,7 +166,7 @@ def test_an_unverifiable_citation_does_not_block_approval(answer_in, board_membe
     answer = answer_in(Status.UNDER_REVIEW)
     for citation in answer.pending_revision.citations.all():
         checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="unverifiable")
-    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     assert answer.status == Status.APPROVED
 
 
@@ -178,23 +178,23 @@ def test_author_cannot_approve_own_revision(specialty, board_member, second_boar
     revision = services.draft_submit(acting_user=board_member, draft=make_draft(specialty, source_kind="human"))
     answer = Answer.objects.get(pk=revision.answer_id)
     with pytest.raises(NotAllowed, match="You wrote this revision"):
-        services.answer_start_review(acting_user=board_member, answer=answer)
+        answer = services.answer_start_review(acting_user=board_member, answer=answer)
     with pytest.raises(NotAllowed):
-        services.answer_assign(acting_user=editor, answer=answer, reviewer=board_member)
+        answer = services.answer_assign(acting_user=editor, answer=answer, reviewer=board_member)
 
 
 def test_only_the_reviewer_holding_the_review_approves(answer_in, board_member, second_board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     verify_citations(board_member, answer)
     with pytest.raises(NotAllowed, match="holds this review"):
-        services.answer_approve(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
+        answer = services.answer_approve(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
 
 
 def test_an_editor_reassignment_hands_the_decision_over(answer_in, board_member, second_board_member, editor):
     answer = answer_in(Status.UNDER_REVIEW)
-    services.answer_assign(acting_user=editor, answer=answer, reviewer=second_board_member)
+    answer = services.answer_assign(acting_user=editor, answer=answer, reviewer=second_board_member)
     verify_citations(second_board_member, answer)
-    services.answer_approve(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
+    answer = services.answer_approve(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
     answer.refresh_from_db()
     assert answer.approved_by == second_board_member
 
@@ -203,7 +203,7 @@ def test_an_editor_reassignment_hands_the_decision_over(answer_in, board_member,
 def test_approve_from_the_wrong_state_names_the_state(answer_in, board_member, status):
     answer = answer_in(status)
     with pytest.raises(InvalidState) as refused:
-        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+        answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     assert refused.value.state == status
     assert answer.get_status_display().lower() in refused.value.message
     assert refused.value.message.startswith("Cannot approve")
@@ -212,7 +212,7 @@ def test_approve_from_the_wrong_state_names_the_state(answer_in, board_member, s
 def test_a_stale_page_is_refused(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     with pytest.raises(Conflict, match="changed while you were looking"):
-        services.answer_request_changes(
+        answer = services.answer_request_changes(
             acting_user=board_member, answer=answer, reason="x", expected_status=Status.SUBMITTED
         )
     answer.refresh_from_db()
@@ -225,12 +225,12 @@ def test_a_stale_page_is_refused(answer_in, board_member):
 def test_reaffirming_moves_last_reviewed_but_not_last_updated(answer_in, board_member, second_board_member, settings):
     with clock.travel(at("2025-03-24")):
         answer = answer_in(Status.APPROVED)
-    with clock.travel(at("2026-03-20")):
-        services.answer_reaffirm(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
+    with clock.travel(at("2026-03-25")):
+        answer = services.answer_reaffirm(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
     answer.refresh_from_db()
     assert answer.last_updated == date(2025, 3, 24)
-    assert answer.last_reviewed == date(2026, 3, 20)
-    assert answer.next_review_due == date(2026, 3, 20) + settings.REVIEW_INTERVAL
+    assert answer.last_reviewed == date(2026, 3, 25)
+    assert answer.next_review_due == date(2026, 3, 25) + settings.REVIEW_INTERVAL
     assert answer.status == Status.APPROVED
 
 
@@ -239,9 +239,9 @@ def test_approving_a_new_revision_moves_last_updated(answer_in, submit, board_me
         answer = answer_in(Status.APPROVED)
     with clock.travel(at("2025-06-01")):
         submit(sections=[{"heading": "From the Guidelines", "body": "New advice [1]."}])
-        services.answer_start_review(acting_user=board_member, answer=answer)
+        answer = services.answer_start_review(acting_user=board_member, answer=answer)
         verify_citations(board_member, answer)
-        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+        answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     answer.refresh_from_db()
     assert answer.live_revision.number == 2
     assert answer.last_updated == date(2025, 6, 1)
@@ -272,12 +272,12 @@ def test_the_sweep_marks_overdue_content_once(answer_in, settings):
 )
 def test_decisions_need_a_reason(answer_in, board_member, action, status):
     answer = answer_in(Status.UNDER_REVIEW)
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Invalid) as refused:
         action(acting_user=board_member, answer=answer, reason="  ")
-    assert refused.value.field == "reason"
+    assert refused.value.fields == ["reason"]
     answer.refresh_from_db()
     assert answer.status == Status.UNDER_REVIEW
-    action(acting_user=board_member, answer=answer, reason="Dose is wrong.")
+    answer = action(acting_user=board_member, answer=answer, reason="Dose is wrong.")
     assert answer.status == status
 
 
@@ -291,7 +291,7 @@ def test_changes_requested_then_resubmitted_goes_back_to_submitted(answer_in, su
 
 def test_retracting_withdraws_the_live_revision(answer_in, editor):
     answer = answer_in(Status.APPROVED)
-    services.answer_retract(acting_user=editor, answer=answer, reason="Guideline withdrawn.")
+    answer = services.answer_retract(acting_user=editor, answer=answer, reason="Guideline withdrawn.")
     answer.refresh_from_db()
     assert answer.status == Status.RETRACTED
     assert answer.live_revision is None
@@ -303,13 +303,13 @@ def test_retracting_withdraws_the_live_revision(answer_in, editor):
 def test_drafting_systems_cannot_retract(answer_in, drafter):
     answer = answer_in(Status.APPROVED)
     with pytest.raises(NotAllowed):
-        services.answer_retract(acting_user=drafter, answer=answer, reason="x")
+        answer = services.answer_retract(acting_user=drafter, answer=answer, reason="x")
 
 
 def test_retract_needs_a_reason(answer_in, editor):
     answer = answer_in(Status.APPROVED)
-    with pytest.raises(InvalidInput):
-        services.answer_retract(acting_user=editor, answer=answer, reason="")
+    with pytest.raises(Invalid):
+        answer = services.answer_retract(acting_user=editor, answer=answer, reason="")
     answer.refresh_from_db()
     assert answer.status == Status.APPROVED
 
@@ -324,8 +324,8 @@ def test_a_refused_transition_changes_nothing(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     events = answer.audit_events.count()
     changed_at = answer.status_changed_at
-    with pytest.raises(InvalidInput):
-        services.answer_reject(acting_user=board_member, answer=answer, reason="")
+    with pytest.raises(Invalid):
+        answer = services.answer_reject(acting_user=board_member, answer=answer, reason="")
     answer.refresh_from_db()
     assert answer.audit_events.count() == events
     assert answer.status_changed_at == changed_at
@@ -335,7 +335,7 @@ def test_time_in_state_restarts_at_each_transition(submit, board_member):
     with clock.travel(at("2025-01-01")):
         answer = submit()
     with clock.travel(at("2025-01-03")):
-        services.answer_start_review(acting_user=board_member, answer=answer)
+        answer = services.answer_start_review(acting_user=board_member, answer=answer)
     assert answer.status_changed_at == at("2025-01-03")
     assert answer.created_at == at("2025-01-01")
     assert answer.status_changed_at - answer.created_at == timedelta(days=2)

@@ -78,7 +78,7 @@ def test_a_reminder_for_an_answer_that_moved_on_is_not_sent(
     late = T0 + settings.REVIEW_SLA_UNDER_REVIEW + timedelta(minutes=1)
     with clock.travel(late):
         notify_sweeps.sweep_reminders.apply()  # queued, but on_commit never ran: not yet delivered
-        services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
+        answer = services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
     mailoutbox.clear()
 
     message = OutboxMessage.objects.get(kind="reminder")

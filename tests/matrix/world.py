@@ -67,7 +67,7 @@ def build(client, specialty) -> World:
     )
     assert response.status_code == 201, response.content
     drafted = Answer.objects.get(pk=response.json()["answer_id"])
-    services.answer_start_review(acting_user=users["board_member"], answer=drafted)
+    drafted = services.answer_start_review(acting_user=users["board_member"], answer=drafted)
     drafted.refresh_from_db()
 
     # The author's hand-written revision, waiting in review by the board member.
@@ -77,7 +77,7 @@ def build(client, specialty) -> World:
             draft=make_draft(specialty, question="How is anaemia in pregnancy treated?", source_kind=SourceKind.HUMAN),
         ).answer_id
     )
-    services.answer_start_review(acting_user=users["board_member"], answer=authored)
+    authored = services.answer_start_review(acting_user=users["board_member"], answer=authored)
     authored.refresh_from_db()
     checks.comment_add(acting_user=users["editor"], answer=authored, body="Please check the dose.")
 
@@ -85,7 +85,7 @@ def build(client, specialty) -> World:
     published = Answer.objects.get(pk=response.json()["answer_id"])
     for citation in drafted.pending_revision.citations.all():
         checks.citation_verdict_record(acting_user=users["board_member"], citation=citation, verdict="verified")
-    services.answer_approve(acting_user=users["board_member"], answer=published, attestation=APPROVAL)
+    published = services.answer_approve(acting_user=users["board_member"], answer=published, attestation=APPROVAL)
     published.refresh_from_db()
     assert published.status == Status.APPROVED
 

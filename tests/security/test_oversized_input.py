@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from answers.models import Answer, ReviewerProfile, Status
-from editorial.errors import InvalidInput
+from editorial.errors import Invalid
 from editorial.models import ApiToken, Comment
 from editorial.review import checks, services
 from tests.conftest import APPROVAL
@@ -163,7 +163,7 @@ def test_the_services_refuse_a_huge_reason(answer_in, board_member, editor, snap
         lambda: checks.comment_add(acting_user=board_member, answer=answer, body=HUGE),
     ]
     for call in calls:
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(Invalid) as refused:
             call()
         assert "at most" in refused.value.message
     check()
@@ -172,7 +172,7 @@ def test_the_services_refuse_a_huge_reason(answer_in, board_member, editor, snap
 def test_a_reason_at_the_limit_is_accepted(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
 
-    services.answer_request_changes(acting_user=board_member, answer=answer, reason="r" * services.REASON_MAX)
+    answer = services.answer_request_changes(acting_user=board_member, answer=answer, reason="r" * services.REASON_MAX)
 
     assert Answer.objects.get(pk=answer.pk).status == Status.CHANGES_REQUESTED
 
@@ -181,8 +181,8 @@ def test_the_service_refuses_a_huge_retraction_reason(answer_in, editor, snapsho
     answer = answer_in(Status.APPROVED)
     check = snapshot()
 
-    with pytest.raises(InvalidInput):
-        services.answer_retract(acting_user=editor, answer=answer, reason=HUGE)
+    with pytest.raises(Invalid):
+        answer = services.answer_retract(acting_user=editor, answer=answer, reason=HUGE)
     check()
 
 
@@ -361,5 +361,5 @@ def test_an_approval_still_works_after_the_limits(answer_in, board_member):
     answer = answer_in(Status.UNDER_REVIEW)
     for citation in answer.pending_revision.citations.all():
         checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified", note="ok")
-    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     assert Answer.objects.get(pk=answer.pk).status == Status.APPROVED

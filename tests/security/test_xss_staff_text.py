@@ -30,7 +30,7 @@ def test_a_board_member_s_profile_is_inert_on_the_board_and_answer_pages(client,
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_a_retraction_reason_is_inert_on_the_retracted_page(client, answer_in, editor, payload):
     answer = answer_in(Status.APPROVED)
-    services.answer_retract(acting_user=editor, answer=answer, reason=payload)
+    answer = services.answer_retract(acting_user=editor, answer=answer, reason=payload)
 
     response = client.get(answer.get_absolute_url())
 

@@ -2,6 +2,8 @@
 
 Rows are written with bulk_create, bypassing the services on purpose: the
 point is a large table to sweep, not a believable history (no audit events).
+The database's invariants still hold (answers.models.INVARIANTS): answers are
+written as new, and move to their status together with their revision.
 """
 
 from datetime import date, datetime
@@ -19,13 +21,14 @@ def bulk_answers(
     specialty,
     author,
     status: str = Status.APPROVED,
+    reviewer=None,
     next_review_due: date | None = None,
     status_changed_at: datetime | None = None,
     prefix: str = "bulk",
     batch_size: int = 5000,
 ) -> list[int]:
     """Create `count` answers in `status`, each with one revision (live when
-    approved, pending otherwise). Returns the answer ids."""
+    approved, pending otherwise; under review needs a `reviewer`). Returns the answer ids."""
     now = clock.now()
     today = clock.today()
     status_changed_at = status_changed_at or now
@@ -41,13 +44,14 @@ def bulk_answers(
         [
             Answer(
                 question=q,
-                status=status,
+                status=Status.NEW,
                 status_changed_at=status_changed_at,
                 created_at=now,
                 approved_at=now if approved else None,
                 last_updated=today if approved else None,
                 last_reviewed=today if approved else None,
                 next_review_due=(next_review_due or today + settings.REVIEW_INTERVAL) if approved else None,
+                reviewer=reviewer,
             )
             for q in questions
         ],
@@ -72,5 +76,7 @@ def bulk_answers(
     revision = Subquery(Revision.objects.filter(answer=OuterRef("pk")).values("pk")[:1])
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        Answer.objects.filter(pk__in=chunk).update(**{"live_revision" if approved else "pending_revision": revision})
+        Answer.objects.filter(pk__in=chunk).update(
+            status=status, **{"live_revision" if approved else "pending_revision": revision}
+        )
     return ids

@@ -43,7 +43,8 @@ from editorial.access import roles
 from editorial.audit.trail import _CHAIN_LOCK_KEY, GENESIS, event_hash
 from editorial.demo.synthetic import CHANGE_REASONS, QUESTION_FORMS, REJECT_REASONS, RETRACT_REASONS, TOPICS
 from editorial.management.commands.load_demo import SPECIALTIES
-from editorial.models import AuditEvent, CitationVerdict
+from editorial.models import AuditAction, AuditEvent, CitationVerdict
+from editorial.review.decisions import DECISIONS
 
 # name, version, share of drafts, chance a citation is unsupported, chance it cannot be verified
 MODELS = [
@@ -311,7 +312,7 @@ class _History:
             id=c._next_id(AuditEvent),
             uuid=uuid.uuid4(),
             created_at=at,
-            action=f"vetted.{action}",
+            action=action,
             actor_id=actor.pk if actor else None,
             actor_label=getattr(actor, "label", actor.username) if actor else "system",
             answer_id=self.answer["id"],
@@ -353,7 +354,9 @@ class _History:
             a["review_due"], a["retracted_at"], a["retraction_reason"] = False, at, reason
         a["status"] = to
         a["status_changed_at"] = at
-        self._audit(at, f"answer.{action}", actor, revision, from_state=before, to_state=to, reason=reason, data=data)
+        self._audit(
+            at, DECISIONS[action].action, actor, revision, from_state=before, to_state=to, reason=reason, data=data
+        )
         return True
 
     def assign(self, at, reviewer, revision) -> bool:
@@ -363,7 +366,7 @@ class _History:
         status = self.answer["status"]
         self._audit(
             at,
-            "answer.assign",
+            AuditAction.ASSIGN,
             self.c.editor,
             revision,
             from_state=status,
@@ -399,7 +402,7 @@ class _History:
             # The reviewer first could not find the source, then found it and changed the verdict.
             self._audit(
                 at - timedelta(minutes=self.rng.uniform(1, 5)),
-                "citation.verdict",
+                AuditAction.CITATION_VERDICT,
                 reviewer,
                 revision,
                 from_state=status,
@@ -409,7 +412,7 @@ class _History:
             )
         self._audit(
             at,
-            "citation.verdict",
+            AuditAction.CITATION_VERDICT,
             reviewer,
             revision,
             from_state=status,
@@ -433,7 +436,7 @@ class _History:
         a["review_due"] = True
         self._audit(
             due_at,
-            "answer.review_due",
+            AuditAction.REVIEW_DUE,
             None,
             revision,
             from_state=Status.APPROVED,
@@ -449,7 +452,7 @@ class _History:
                 a["next_review_due"], a["review_due"] = day + settings.REVIEW_INTERVAL, False
                 self._audit(
                     at,
-                    "answer.reaffirm",
+                    AuditAction.REAFFIRM,
                     member,
                     revision,
                     from_state=Status.APPROVED,

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from editorial.access import rights
 from editorial.drafting import intake
-from editorial.errors import ReviewError
+from editorial.errors import Invalid, ReviewError
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                     continue
                 try:
                     was_created = self._import_line(line, acting_user)
-                except (intake.DraftInvalid, ReviewError, ValueError) as exc:
+                except (ReviewError, ValueError) as exc:
                     message = f"line {number}: {self._describe(exc)}"
                     failures.append(message)
                     tqdm.write(message, file=sys.stderr)
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user {username!r}")
-        why = rights.refusal("submit", user=user)
+        why = rights.refusal(rights.may_submit, user=user)
         if why:
             raise CommandError(f"{username}: {why}")
         return user
@@ -79,7 +79,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _describe(exc: Exception) -> str:
-        if isinstance(exc, intake.DraftInvalid):
+        if isinstance(exc, Invalid):
             return "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
         if isinstance(exc, ReviewError):
             return exc.message

@@ -152,15 +152,16 @@ class Command(BaseCommand):
             answer = services.draft_submit(acting_user=users["drafter"], draft=draft).answer
             answer.refresh_from_db()
         with clock.travel(_at("2025-03-21", 10)):
-            services.answer_start_review(acting_user=reviewer, answer=answer)
+            answer = services.answer_start_review(acting_user=reviewer, answer=answer)
         with clock.travel(_at("2025-03-23", 16)):
             for citation in answer.pending_revision.citations.all():
                 checks.citation_verdict_record(acting_user=reviewer, citation=citation, verdict="verified")
         with clock.travel(_at(seed["last_updated"], 15)):
-            services.answer_approve(acting_user=reviewer, answer=answer, attestation=attest)
-        # A year on, the board re-reviewed the same text: last_reviewed moves, last_updated stays.
-        with clock.travel(_at("2026-03-20", 11)):
-            services.answer_reaffirm(acting_user=users["dr.okafor"], answer=answer, attestation=attest)
+            answer = services.answer_approve(acting_user=reviewer, answer=answer, attestation=attest)
+        # A year on, once it fell due (24 March 2026), the board re-reviewed the same text:
+        # last_reviewed moves, last_updated stays.
+        with clock.travel(_at("2026-03-25", 11)):
+            answer = services.answer_reaffirm(acting_user=users["dr.okafor"], answer=answer, attestation=attest)
 
     def _print_api_token(self, drafter):
         """A fresh API token for the demo drafting system; the previous demo token is revoked.

@@ -53,10 +53,10 @@ def test_requested_changes_show_the_reason_and_the_verdicts(api, draft_payload, 
 def test_an_approved_draft_shows_the_live_revision_and_public_url(api, draft_payload, board_member):
     draft_id = _submit(api, draft_payload())
     answer = services.Answer.objects.get(revisions__pk=draft_id)
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     for citation in answer.pending_revision.citations.all():
         checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
-    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
 
     body = api.get(f"/api/v1/drafts/{draft_id}/").json()
 
@@ -69,10 +69,10 @@ def test_an_approved_draft_shows_the_live_revision_and_public_url(api, draft_pay
 def test_an_older_draft_keeps_its_own_decision_when_a_new_revision_waits(api, draft_payload, board_member):
     first_id = _submit(api, draft_payload())
     answer = services.Answer.objects.get(revisions__pk=first_id)
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     for citation in answer.pending_revision.citations.all():
         checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
-    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     second_id = _submit(api, draft_payload(external_id="medrafter-0002"))
 
     first = api.get(f"/api/v1/drafts/{first_id}/").json()

@@ -28,16 +28,18 @@ def decide(api, draft_payload, board_member, django_capture_on_commit_callbacks)
         assert response.status_code == 201
         answer = Answer.objects.get(pk=response.json()["answer_id"])
         with clock.travel(DECIDED_AT):
-            services.answer_start_review(acting_user=board_member, answer=answer)
+            answer = services.answer_start_review(acting_user=board_member, answer=answer)
             with django_capture_on_commit_callbacks(execute=False) as queued:
                 if decision == "approved":
                     for citation in answer.pending_revision.citations.all():
                         checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
-                    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+                    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
                 elif decision == "changes_requested":
-                    services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
+                    answer = services.answer_request_changes(
+                        acting_user=board_member, answer=answer, reason="Fix the dose."
+                    )
                 else:
-                    services.answer_reject(acting_user=board_member, answer=answer, reason="Out of scope.")
+                    answer = services.answer_reject(acting_user=board_member, answer=answer, reason="Out of scope.")
         return answer, queued
 
     return _decide
@@ -69,7 +71,7 @@ def test_a_decision_records_a_delivery_and_queues_it_on_commit(decide, decision)
 def test_a_retraction_is_reported_too(decide, editor):
     answer, _ = decide("approved", callback_url="https://drafter.example/hooks")
 
-    services.answer_retract(acting_user=editor, answer=answer, reason="Guideline withdrawn.")
+    answer = services.answer_retract(acting_user=editor, answer=answer, reason="Guideline withdrawn.")
 
     retracted = WebhookDelivery.objects.get(event="retracted")
     assert retracted.payload["reason"] == "Guideline withdrawn."

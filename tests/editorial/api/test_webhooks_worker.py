@@ -23,10 +23,10 @@ def test_an_approval_reaches_the_callback_through_the_worker(api, draft_payload,
     with Receiver(statuses=[502, 200]) as receiver, start_worker(app, perform_ping_check=False, pool="solo"):
         answer_id = api.post("/api/v1/drafts/", draft_payload(callback_url=receiver.url)).json()["answer_id"]
         answer = Answer.objects.get(pk=answer_id)
-        services.answer_start_review(acting_user=board_member, answer=answer)
+        answer = services.answer_start_review(acting_user=board_member, answer=answer)
         for citation in answer.pending_revision.citations.all():
             checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
-        services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+        answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
 
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -108,5 +108,10 @@ def history(db, drafter, board_member, second_board_member, editor, specialty, o
     step(at(11, days=1), services.answer_approve, acting_user=daniel, answer=d, attestation=APPROVAL)
     e = step(at(0, days=2), submit, question="Question E?", spec=specialty, model=medrafter)
     step(at(0, days=3), services.answer_retract, acting_user=daniel, answer=d, reason="Guideline changed.")
+    # A's review date brought forward (as a board might after a guideline update), so its
+    # re-approval on day 4 is due: re-approval needs the answer due for re-review.
+    Answer.objects.filter(pk=a.pk).update(next_review_due=at(0, days=4).date())
     step(at(0, days=4), services.answer_reaffirm, acting_user=daniel, answer=a, attestation=APPROVAL)
+    for answer in (a, b, c, d, e):
+        answer.refresh_from_db()
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "maya": maya, "daniel": daniel}

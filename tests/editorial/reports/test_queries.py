@@ -73,7 +73,7 @@ def test_reviewers_count_open_assignments(history, submit, board_member):
     from editorial.review import services
 
     answer = submit(question="Question F?")
-    services.answer_start_review(acting_user=board_member, answer=answer)
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
     rows = {row["username"]: row for row in queries.reviewers(IN_RANGE)}
     assert rows["maya"]["open_assignments"] == 1
     assert rows["daniel"]["open_assignments"] == 0

@@ -1,0 +1,101 @@
+"""The review decisions, each declared once.
+
+A `Decision` names its django-fsm transition on `answers.models.Answer`, the
+audit action it writes, the right it needs (`editorial.access.rights`), what
+must be done before it (blockers), what it asks for (a reason, the
+attestation) and the words people read. The services
+(`editorial.review.services`), the admin's buttons and forms, and the API all
+read these declarations; nothing else lists the decisions.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from answers.models import Answer
+from editorial.access import rights
+from editorial.models import AuditAction
+from editorial.review.checks import approval_blockers
+
+
+@dataclass(frozen=True)
+class Decision:
+    name: str  # the transition on Answer; also the admin's button and URL
+    action: AuditAction  # the audit event it writes
+    right: rights.Right  # who may take it
+    verb: str  # "Cannot {verb} this answer: ..."
+    label: str  # the button
+    help_text: str = ""
+    needs_reason: bool = False  # a written reason, audited and sent to the drafting system
+    needs_attestation: bool = False  # the attestation and the password, like an electronic signature
+    blockers: Callable[[Answer], list[str]] | None = None  # what must be done first (empty: nothing)
+    blocked: str = ""  # how a refusal by the blockers begins
+
+    def refusal(self, *, user, answer: Answer) -> str | None:
+        """Why `user` may not take this decision on `answer`, or None (the right only, not the state)."""
+        return rights.refusal(self.right, user=user, answer=answer)
+
+
+SUBMIT = Decision("submit", AuditAction.SUBMIT, rights.may_submit, verb="submit a revision of", label="Submit")
+START_REVIEW = Decision(
+    "start_review",
+    AuditAction.START_REVIEW,
+    rights.may_start_review,
+    verb="start review of",
+    label="Start review",
+    help_text="Claim this review.",
+)
+APPROVE = Decision(
+    "approve",
+    AuditAction.APPROVE,
+    rights.may_decide,
+    verb="approve",
+    label="Approve",
+    help_text="Publish this revision to readers.",
+    needs_attestation=True,
+    blockers=approval_blockers,
+    blocked="Approval is blocked",
+)
+REAFFIRM = Decision(
+    "reaffirm",
+    AuditAction.REAFFIRM,
+    rights.may_reaffirm,
+    verb="re-approve",
+    label="Re-approve",
+    help_text="Confirm the live content after re-review.",
+    needs_attestation=True,
+)
+REQUEST_CHANGES = Decision(
+    "request_changes",
+    AuditAction.REQUEST_CHANGES,
+    rights.may_decide,
+    verb="request changes to",
+    label="Request changes",
+    help_text="Send the draft back with a reason.",
+    needs_reason=True,
+)
+REJECT = Decision(
+    "reject",
+    AuditAction.REJECT,
+    rights.may_decide,
+    verb="reject",
+    label="Reject",
+    help_text="Refuse this draft for good.",
+    needs_reason=True,
+)
+RETRACT = Decision(
+    "retract",
+    AuditAction.RETRACT,
+    rights.may_retract,
+    verb="retract",
+    label="Retract",
+    help_text="Withdraw the approved answer from readers.",
+    needs_reason=True,
+)
+
+# Every decision by name. `submit` has no button: drafts arrive through the
+# drafting API (or import_drafts), never from the review page.
+DECISIONS: dict[str, Decision] = {
+    d.name: d for d in (SUBMIT, START_REVIEW, APPROVE, REAFFIRM, REQUEST_CHANGES, REJECT, RETRACT)
+}
+# The review page's buttons, in the order shown.
+BUTTONS: tuple[Decision, ...] = (START_REVIEW, APPROVE, REAFFIRM, REQUEST_CHANGES, REJECT, RETRACT)

@@ -1,0 +1,71 @@
+"""The invariants of an answer's state are the database's to enforce: each
+CheckConstraint refuses a row that breaks it, whatever wrote it."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from answers import clock
+from answers.models import Answer, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def _refused(answer: Answer, constraint: str, **fields) -> str:
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        Answer.objects.filter(pk=answer.pk).update(**fields)
+    assert constraint in str(refused.value)
+    return str(refused.value)
+
+
+def test_an_approved_answer_has_a_live_revision(answer_in):
+    answer = answer_in(Status.APPROVED)
+    _refused(answer, "approved_has_live_revision", live_revision=None)
+
+
+def test_a_submitted_or_reviewed_answer_has_a_pending_revision(answer_in):
+    _refused(answer_in(Status.SUBMITTED), "in_review_has_pending_revision", pending_revision=None)
+    reviewed = answer_in(Status.UNDER_REVIEW, question="Is ferritin enough to diagnose iron deficiency?")
+    _refused(reviewed, "in_review_has_pending_revision", pending_revision=None)
+
+
+def test_an_answer_under_review_has_a_reviewer(answer_in):
+    _refused(answer_in(Status.UNDER_REVIEW), "under_review_has_reviewer", reviewer=None)
+
+
+def test_a_retracted_answer_is_dated_and_shows_nothing(answer_in):
+    retracted = answer_in(Status.RETRACTED)
+    _refused(retracted, "retracted_is_dated_and_not_live", retracted_at=None)
+    approved = answer_in(Status.APPROVED, question="Is ferritin enough to diagnose iron deficiency?")
+    _refused(approved, "retracted_is_dated_and_not_live", status=Status.RETRACTED, retracted_at=clock.now())
+
+
+def test_only_an_approved_answer_is_due_for_re_review(answer_in):
+    _refused(answer_in(Status.SUBMITTED), "review_due_only_when_approved", review_due=True)
+
+
+def test_rows_that_keep_the_invariants_are_accepted(answer_in):
+    answer = answer_in(Status.APPROVED)
+    assert Answer.objects.filter(pk=answer.pk).update(review_due=True) == 1
+
+
+def _migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_names_the_answers_that_break_an_invariant(answer_in):
+    answer = answer_in(Status.UNDER_REVIEW)
+    leaf = MigrationExecutor(connection).loader.graph.leaf_nodes("answers")
+    try:
+        _migrate([("answers", "0003_answer_search")])
+        Answer.objects.filter(pk=answer.pk).update(reviewer=None)  # no constraint holds it back here
+        with pytest.raises(RuntimeError) as refused:
+            _migrate(leaf)
+        assert f"under_review_has_reviewer: answers {answer.pk}" in str(refused.value)
+        assert "in_review_has_pending_revision" not in str(refused.value)
+    finally:
+        Answer.objects.filter(pk=answer.pk).update(reviewer=answer.reviewer)
+        _migrate(leaf)

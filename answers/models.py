@@ -103,8 +103,7 @@ INVARIANTS = (
         name="under_review_has_reviewer",
     ),
     models.CheckConstraint(
-        condition=~models.Q(status=Status.RETRACTED)
-        | models.Q(retracted_at__isnull=False, live_revision__isnull=True),
+        condition=~models.Q(status=Status.RETRACTED) | models.Q(retracted_at__isnull=False, live_revision__isnull=True),
         name="retracted_is_dated_and_not_live",
     ),
     models.CheckConstraint(

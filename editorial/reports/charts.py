@@ -151,4 +151,3 @@ def describe(*, x_labels: list[str], series: list[tuple[str, list]], unit: str) 
         low, high = min(known), max(known)
         sentences.append(f"{name}: lowest {_fmt(low)} {unit}, highest {_fmt(high)} {unit}, latest {_fmt(known[-1])}.")
     return " ".join(sentences)
-

@@ -9,6 +9,7 @@ from django.urls import reverse
 from answers import selectors
 from answers.models import Answer, AnswerSearch, Revision, Section
 from editorial.audit import verify_chain
+from editorial.audit_content import verify_approved_content
 from editorial.models import AuditEvent, CitationVerdict
 from editorial.reports.queries import STATE_ACTIONS
 
@@ -20,6 +21,8 @@ def test_it_writes_answers_with_a_valid_audit_chain(db):
     assert 60 * 4 <= events <= 60 * 20
     checked, broken = verify_chain()
     assert (checked, broken) == (events, None)
+    approved, changed = verify_approved_content()
+    assert approved and changed == []
 
 
 def test_each_answer_is_in_the_state_its_last_event_says(db):

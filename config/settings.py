@@ -12,6 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.audit_key import DEV_AUDIT_SIGNING_KEY, is_development_key, load_private_key
 from config.env import envbool, envint, envlist, envstr
 from config.logs import logging_config
 
@@ -25,12 +26,20 @@ if VETTED_ENV not in {"development", "production"}:
 PRODUCTION = VETTED_ENV == "production"
 
 SECRET_KEY = envstr("SECRET_KEY", DEV_SECRET_KEY)
+# Signs the audit trail's checkpoints (config/audit_key.py); a malformed key stops start-up.
+AUDIT_SIGNING_KEY = envstr("AUDIT_SIGNING_KEY", DEV_AUDIT_SIGNING_KEY)
+_audit_signing_key = load_private_key(AUDIT_SIGNING_KEY)
 DEBUG = envbool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 
 if PRODUCTION:
     if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("Production needs its own SECRET_KEY (50+ characters), not the development key.")
+    if is_development_key(_audit_signing_key):
+        raise ImproperlyConfigured(
+            "Production needs its own AUDIT_SIGNING_KEY (Ed25519, kept outside the database), "
+            "not the development key."
+        )
     if DEBUG:
         raise ImproperlyConfigured("Production refuses to start with DEBUG on.")
     if not ALLOWED_HOSTS:

@@ -9,3 +9,4 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Task modules outside an app's own tasks.py.
 app.autodiscover_tasks(["editorial.reports"])
+app.autodiscover_tasks(["editorial"], related_name="checkpoints")

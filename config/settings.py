@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "editorial.tasks.send_editors_digest",
         "schedule": crontab(day_of_week="mon", hour=envint("DIGEST_HOUR", 7), minute=0),
     },
+    # A signed checkpoint of the audit chain's head (editorial/checkpoints.py).
+    "audit-checkpoint": {
+        "task": "editorial.audit_checkpoint",
+        "schedule": timedelta(minutes=envint("AUDIT_CHECKPOINT_MINUTES", 60)),
+    },
     "expire-report-exports": {
         "task": "editorial.reports.tasks.report_exports_expire",
         "schedule": crontab(hour=envint("REREVIEW_SWEEP_HOUR", 5), minute=30),

@@ -64,6 +64,7 @@ def browser(monkeypatch):
 # Statement triggers that refuse TRUNCATE of the rows written once.
 NO_TRUNCATE_TRIGGERS = (
     "editorial.AuditEvent:audit_no_truncate",
+    "editorial.AuditCheckpoint:checkpoint_no_truncate",
     "answers.Revision:revision_no_truncate",
     "answers.Section:section_no_truncate",
     "answers.Citation:citation_no_truncate",

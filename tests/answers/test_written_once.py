@@ -47,7 +47,7 @@ def test_plain_sql_cannot_truncate(answer_in, model):
     assert model.objects.count() == count
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_flush_between_transactional_tests_still_empties_the_tables(answer_in):
     """This test's own teardown is Django's flush (a TRUNCATE), which ignores the triggers."""
     answer_in(Status.APPROVED)

@@ -184,7 +184,7 @@ def signature_problem(statement: dict, public_key: Ed25519PublicKey) -> str | No
         )
     try:
         public_key.verify(base64.b64decode(statement["signature"], validate=True), _message(statement))
-    except (InvalidSignature, ValueError):
+    except (InvalidSignature, TypeError, ValueError):
         return "its signature is invalid (the file was altered, or not signed with the trusted key)"
     return None
 

@@ -15,10 +15,12 @@ RUN pip install -r requirements.txt
 
 COPY . .
 
-# Static files are collected into the image and served by whitenoise. The key
-# below exists only for this build step; the container needs its own SECRET_KEY.
+# Static files are collected into the image and served by whitenoise. The keys
+# below exist only for this build step; the container needs its own SECRET_KEY
+# and AUDIT_SIGNING_KEY.
 RUN VETTED_ENV=production \
     SECRET_KEY=collectstatic-only-build-key-never-used-to-sign-anything-000000 \
+    AUDIT_SIGNING_KEY=Y29sbGVjdHN0YXRpYy1idWlsZC1vbmx5LWtleS0wMDA= \
     ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput \
  && useradd --system --uid 10001 --home-dir /app vetted

@@ -303,6 +303,22 @@ class ImmutableModel(models.Model):
         raise ImmutableError(f"{type(self).__name__} {self.pk} cannot be deleted")
 
 
+def written_once(name: str, what: str) -> list:
+    """PostgreSQL's own refusal of UPDATE, DELETE and TRUNCATE, as for the audit trail
+    (editorial.AuditEvent): a plain SQL `UPDATE` cannot change reviewed content."""
+    return [
+        pgtrigger.Protect(name=f"{name}_written_once", operation=pgtrigger.Update | pgtrigger.Delete),
+        # TRUNCATE skips row triggers: refuse it with a statement trigger.
+        pgtrigger.Trigger(
+            name=f"{name}_no_truncate",
+            when=pgtrigger.Before,
+            operation=pgtrigger.Truncate,
+            level=pgtrigger.Statement,
+            func=f"RAISE EXCEPTION 'pgtrigger: Cannot truncate % ({what} are written once)', TG_TABLE_NAME;",
+        ),
+    ]
+
+
 class SourceKind(models.TextChoices):
     MODEL = "model", "Drafting model"
     HUMAN = "human", "Human editor"
@@ -322,6 +338,7 @@ class Revision(ImmutableModel):
     class Meta:
         ordering = ["answer", "number"]
         constraints = [models.UniqueConstraint(fields=["answer", "number"], name="revision_number_per_answer")]
+        triggers = written_once("revision", "revisions")
 
     def __str__(self) -> str:
         return f"Revision {self.number} of answer {self.answer_id}"
@@ -351,6 +368,7 @@ class Section(ImmutableModel):
     class Meta:
         ordering = ["revision", "position"]
         constraints = [models.UniqueConstraint(fields=["revision", "position"], name="section_position")]
+        triggers = written_once("section", "sections")
 
     def __str__(self) -> str:
         return self.heading
@@ -372,6 +390,7 @@ class Citation(ImmutableModel):
     class Meta:
         ordering = ["revision", "number"]
         constraints = [models.UniqueConstraint(fields=["revision", "number"], name="citation_number")]
+        triggers = written_once("citation", "citations")
 
     def __str__(self) -> str:
         return f"[{self.number}] {self.title}"

@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import envbool, envint, envlist, envstr
 from config.logs import logging_config
+from editorial.audit.keys import DEV_AUDIT_SIGNING_KEY, is_development_key, load_private_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,12 +33,19 @@ if VETTED_ENV not in {"development", "production"}:
 PRODUCTION = VETTED_ENV == "production"
 
 SECRET_KEY = envstr("SECRET_KEY", DEV_SECRET_KEY)
+# Signs the audit trail's checkpoints (editorial/audit/keys.py); a malformed key stops start-up.
+AUDIT_SIGNING_KEY = envstr("AUDIT_SIGNING_KEY", DEV_AUDIT_SIGNING_KEY)
+_audit_signing_key = load_private_key(AUDIT_SIGNING_KEY)
 DEBUG = envbool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 
 if PRODUCTION:
     if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("Production needs its own SECRET_KEY (50+ characters), not the development key.")
+    if is_development_key(_audit_signing_key):
+        raise ImproperlyConfigured(
+            "Production needs its own AUDIT_SIGNING_KEY (Ed25519, kept outside the database), not the development key."
+        )
     if DEBUG:
         raise ImproperlyConfigured("Production refuses to start with DEBUG on.")
     if not ALLOWED_HOSTS:
@@ -189,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
     "editors-digest": {
         "task": "editorial.tasks.send_editors_digest",
         "schedule": crontab(day_of_week="mon", hour=envint("DIGEST_HOUR", 7), minute=0),
+    },
+    # A signed checkpoint of the audit chain's head (editorial/audit/checkpoints.py).
+    "audit-checkpoint": {
+        "task": "editorial.audit_checkpoint",
+        "schedule": timedelta(minutes=envint("AUDIT_CHECKPOINT_MINUTES", 60)),
     },
     "expire-report-exports": {
         "task": "editorial.reports.tasks.report_exports_expire",

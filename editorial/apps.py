@@ -13,7 +13,10 @@ class EditorialConfig(AppConfig):
         2. the modules that define Celery tasks are imported, so a worker
            registers every task by its pinned name.
         """
-        from editorial.audit import effects
+        from editorial.audit import (
+            checkpoints,  # noqa: F401  (tasks)
+            effects,
+        )
         from editorial.notify import outbox
         from editorial.notify import sweeps as notify_sweeps  # noqa: F401  (tasks)
         from editorial.reports import tasks as report_tasks  # noqa: F401  (tasks)

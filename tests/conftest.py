@@ -62,17 +62,28 @@ def browser(monkeypatch):
     connections.close_all()
 
 
+# Statement triggers that refuse TRUNCATE of the rows written once.
+NO_TRUNCATE_TRIGGERS = (
+    "editorial.AuditEvent:audit_no_truncate",
+    "editorial.AuditCheckpoint:checkpoint_no_truncate",
+    "answers.Revision:revision_no_truncate",
+    "answers.Section:section_no_truncate",
+    "answers.Citation:citation_no_truncate",
+)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _flush_may_truncate_the_audit_trail():
+def _flush_may_truncate_the_written_once_tables():
     """Transactional tests end with Django's flush, one TRUNCATE of every table; PostgreSQL
-    refuses it on the audit trail (trigger `audit_no_truncate`), so the flush ignores that trigger."""
+    refuses it on the audit trail and on revisions, sections and citations (the `*_no_truncate`
+    triggers), so the flush ignores those triggers."""
     import pgtrigger
     from django.db.backends.base.operations import BaseDatabaseOperations
 
     flush = BaseDatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):
-        with pgtrigger.ignore("editorial.AuditEvent:audit_no_truncate"):
+        with pgtrigger.ignore(*NO_TRUNCATE_TRIGGERS):
             return flush(self, sql_list)
 
     with pytest.MonkeyPatch.context() as patch:

@@ -5,6 +5,7 @@ The lowest editorial layer: may import `answers` only.
 
 from editorial.models.api import ApiToken, DraftReceipt, WebhookAttempt, WebhookDelivery
 from editorial.models.audit import AuditAction, AuditEvent
+from editorial.models.checkpoints import AuditCheckpoint
 from editorial.models.exports import ExportStatus, ReportExport
 from editorial.models.notifications import NotificationKind, NotificationPreference
 from editorial.models.outbox import NotificationDelivery, OutboxMessage
@@ -13,6 +14,7 @@ from editorial.models.review import CitationVerdict, Comment, Verdict
 __all__ = [
     "ApiToken",
     "AuditAction",
+    "AuditCheckpoint",
     "AuditEvent",
     "CitationVerdict",
     "Comment",

@@ -60,7 +60,7 @@ def test_the_migration_names_the_answers_that_break_an_invariant(answer_in):
     answer = answer_in(Status.UNDER_REVIEW)
     leaf = MigrationExecutor(connection).loader.graph.leaf_nodes("answers")
     try:
-        _migrate([("answers", "0003_answer_search")])
+        _migrate([("answers", "0004_revisions_written_once")])
         Answer.objects.filter(pk=answer.pk).update(reviewer=None)  # no constraint holds it back here
         with pytest.raises(RuntimeError) as refused:
             _migrate(leaf)

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from answers import selectors
 from answers.models import Answer, AnswerSearch, Revision, Section
 from bench.management.commands import generate_report_data, report_benchmark
+from editorial.audit.content import verify_approved_content
 from editorial.audit.trail import verify_chain
 from editorial.models import AuditEvent, CitationVerdict
 from editorial.reports.queries import STATE_ACTIONS
@@ -24,6 +25,8 @@ def test_it_writes_answers_with_a_valid_audit_chain(db):
     assert 60 * 4 <= events <= 60 * 20
     checked, broken = verify_chain()
     assert (checked, broken) == (events, None)
+    approved, changed = verify_approved_content()
+    assert approved and changed == []
 
 
 def test_each_answer_is_in_the_state_its_last_event_says(db):

@@ -40,6 +40,7 @@ def test_compose_runs_the_app_processes_over_one_postgresql_and_one_redis():
         assert env["VETTED_ENV"] == "production"
         assert env["DATABASE_URL"].endswith("@db:5432/vetted")
         assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert env["AUDIT_SIGNING_KEY"].startswith("${AUDIT_SIGNING_KEY:?")  # required, from outside the database
         assert services[name]["build"] == "."
     for name in ("web", "worker", "beat"):
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}

@@ -1,5 +1,6 @@
 """Production settings, each run in a fresh process with VETTED_ENV=production."""
 
+import base64
 import json
 import os
 import secrets
@@ -10,15 +11,18 @@ from pathlib import Path
 import pytest
 
 from config.settings import DEV_SECRET_KEY
+from editorial.audit.keys import DEV_AUDIT_SIGNING_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def production(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "LOG_FORMAT"}}
+    ours = {"DEBUG", "SECRET_KEY", "AUDIT_SIGNING_KEY", "ALLOWED_HOSTS", "LOG_FORMAT"}
+    base = {k: v for k, v in os.environ.items() if k not in ours}
     base.update(
         VETTED_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(60),
+        AUDIT_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="vetted.example.org",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
@@ -41,6 +45,26 @@ def test_production_refuses_the_development_secret_key():
 def test_production_refuses_a_short_secret_key():
     done = production("manage.py", "check", SECRET_KEY="short-but-not-the-dev-key")
     assert "Production needs its own SECRET_KEY" in done.stderr
+
+
+def test_production_refuses_to_start_without_its_own_audit_signing_key():
+    for missing in (production("manage.py", "check", AUDIT_SIGNING_KEY=DEV_AUDIT_SIGNING_KEY), _without_audit_key()):
+        assert missing.returncode != 0
+        assert "Production needs its own AUDIT_SIGNING_KEY" in missing.stderr
+
+
+def _without_audit_key() -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "AUDIT_SIGNING_KEY"}
+    env.update(VETTED_ENV="production", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="vetted.example.org")
+    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_a_malformed_audit_signing_key_stops_start_up():
+    done = production("manage.py", "check", AUDIT_SIGNING_KEY="not-a-key")
+    assert done.returncode != 0
+    assert "AUDIT_SIGNING_KEY is neither PEM nor base64" in done.stderr
+    done = production("manage.py", "check", AUDIT_SIGNING_KEY=base64.b64encode(b"short").decode())
+    assert "AUDIT_SIGNING_KEY must be 32 bytes" in done.stderr
 
 
 def test_production_refuses_debug():

@@ -2,6 +2,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from answers.models import Answer, Question, Status
+from editorial.audit.content import verify_approved_content
 from editorial.audit.trail import verify_chain
 from editorial.models import AuditEvent
 
@@ -34,6 +35,8 @@ def test_demo_spreads_answers_over_every_state_with_an_intact_chain(db, capsys):
     assert {Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED} <= states
     checked, broken = verify_chain()
     assert broken is None and checked == AuditEvent.objects.count()
+    approved, changed = verify_approved_content()
+    assert approved and changed == []
 
 
 def test_demo_is_idempotent_and_resets_demo_passwords(db, capsys):

@@ -34,7 +34,7 @@ def check_existing_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('answers', '0003_answer_search'),
+        ('answers', '0004_revisions_written_once'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0008_audit_no_truncate'),
+        ('editorial', '0009_audit_checkpoints'),
     ]
 
     operations = [

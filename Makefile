@@ -77,6 +77,14 @@ bench: bench-reader
 bench-reader: install   # answer page vs a bare Django view under gunicorn (Debian's wrk if installed)
 	$(BIN)/python bench/answer_page.py $(BENCH_ARGS)
 
+# --- Review diff (issue 13 #2): the review page's diff on the finding's pair and the API's largest drafts ---
+# No database. Also times the 9161ce8 (difflib) code, each case capped at 30 s of CPU
+# (BENCH_DIFF_ARGS="--no-before" skips that).
+.PHONY: bench-diff
+bench: bench-diff
+bench-diff: install
+	$(BIN)/python bench/diff.py $(BENCH_DIFF_ARGS)
+
 # --- Load and soak (issue 8): gunicorn + wrk on the reports' 100,000-answer data set (PostgreSQL) ---
 # Not part of `make bench`: building the data set takes minutes and the soak 10 minutes.
 # LOAD_ARGS="--reuse" keeps the generated <db>_load database from an earlier run.

@@ -1,6 +1,6 @@
 """Render time of the review page's diff (editorial/diff.py), now and at 9161ce8 (difflib).
 
-    .venv/bin/python bench/diff.py [--repeat 3] [--cap 30] [--no-before]
+    .venv/bin/python bench/diff.py [--repeat 5] [--cap 30] [--no-before]
 
 Cases: the repetitive pair of issue 13 #2 (2,000/3,000 and 800/1,200 words,
 `word_diff`), a typical answer (5 sections of about 2,000 characters, a few
@@ -105,39 +105,38 @@ def adversarial(words: int) -> tuple[str, str]:
     return " ".join(["a", "b"] * (words // 2)) + " [1]", " ".join(["b", "a", "c"] * (words // 2)) + " [1]"
 
 
-def cases() -> dict:
-    """name -> (function name, old, new): word_diff on texts, revision_diff on revisions."""
-    out = {}
-    for words in (2000, 800):
-        out[f"finding: {words:,}/{words * 3 // 2:,} words (word_diff)"] = ("word_diff", *adversarial(words))
-    typical = [prose(2000, n) for n in range(5)]
-    out["typical: 5 x 2,000 chars, 1% words edited"] = (
+def _typical():
+    bodies = [prose(2000, n) for n in range(5)]
+    return (
         "revision_diff",
-        revision(typical, citations(20, 1)),
-        revision([edited(b, n, 0.01) for n, b in enumerate(typical)], citations(20, 1, changed=2)),
+        revision(bodies, citations(20, 1)),
+        revision([edited(b, n, 0.01) for n, b in enumerate(bodies)], citations(20, 1, changed=2)),
     )
-    largest = [prose(50_000, n) for n in range(50)]
-    refs = citations(500, 1)
-    out["largest: 50 x 50,000 chars, 1% words edited"] = (
-        "revision_diff",
-        revision(largest, refs),
-        revision([edited(b, n, 0.01)[:50_000] for n, b in enumerate(largest)], citations(500, 1, changed=50)),
-    )
-    out["largest: 50 x 50,000 chars, rewritten"] = (
-        "revision_diff",
-        revision(largest, refs),
-        revision([prose(50_000, 1000 + n) for n in range(50)], citations(500, 2)),
-    )
-    repetitive_old, repetitive_new = (
-        (" ".join(["a", "b"] * 12_500))[:50_000],
-        (" ".join(["b", "a", "c"] * 8_400))[:50_000],
-    )
-    out["largest: 50 x 50,000 chars, repetitive (a b / b a c)"] = (
-        "revision_diff",
-        revision([repetitive_old] * 50, refs),
-        revision([repetitive_new] * 50, refs),
-    )
-    return out
+
+
+def _largest(kind: str):
+    bodies = [prose(50_000, n) for n in range(50)]
+    if kind == "edited":
+        new = revision([edited(b, n, 0.01)[:50_000] for n, b in enumerate(bodies)], citations(500, 1, changed=50))
+    else:
+        new = revision([prose(50_000, 1000 + n) for n in range(50)], citations(500, 2))
+    return "revision_diff", revision(bodies, citations(500, 1)), new
+
+
+def _repetitive():
+    old, new = (" ".join(["a", "b"] * 12_500))[:50_000], (" ".join(["b", "a", "c"] * 8_400))[:50_000]
+    return "revision_diff", revision([old] * 50, citations(500, 1)), revision([new] * 50, citations(500, 1))
+
+
+CASES = {
+    # name -> builder of (function name, old, new): word_diff on texts, revision_diff on revisions
+    "finding: 2,000/3,000 words (word_diff)": lambda: ("word_diff", *adversarial(2000)),
+    "finding: 800/1,200 words (word_diff)": lambda: ("word_diff", *adversarial(800)),
+    "typical: 5 x 2,000 chars, 1% words edited": _typical,
+    "largest: 50 x 50,000 chars, 1% words edited": lambda: _largest("edited"),
+    "largest: 50 x 50,000 chars, rewritten": lambda: _largest("rewritten"),
+    "largest: 50 x 50,000 chars, repetitive (a b / b a c)": _repetitive,
+}
 
 
 def _timed(module, case) -> tuple[float, float]:
@@ -156,7 +155,7 @@ def _before_one(path: str, name: str) -> None:
     spec = importlib.util.spec_from_file_location("diff_before", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    case = cases()[name]
+    case = CASES[name]()
     gc.collect()
     gc.freeze()
     print(json.dumps(_timed(module, case)))
@@ -169,7 +168,7 @@ def before(name: str, cap: float) -> str:
         return "n/a (no git history)"
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
         handle.write(source.stdout)
-    limit = int(cap) + 2  # building the case takes a second or two of it
+    limit = int(cap) + 5  # building the case takes a few seconds of it
 
     def cpu_limit():
         resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
@@ -196,7 +195,7 @@ def before(name: str, cap: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--cap", type=float, default=30.0, help="CPU seconds the 9161ce8 code may take per case")
     parser.add_argument("--no-before", action="store_true", help="skip the 9161ce8 figures")
     parser.add_argument("--before-one", nargs=2, help=argparse.SUPPRESS)
@@ -210,11 +209,11 @@ def main() -> None:
     django.setup()
     from editorial import diff
 
-    built = cases()
-    gc.collect()
-    gc.freeze()  # the cases' 10 MB of text are not the page's garbage to scan (a web worker has none of them)
     print(f"{'case':55} {'now: wall':>10} {'cpu':>8} {'coarse':>7} {'before (' + BEFORE + ')':>26}")
-    for name, case in built.items():
+    for name, build in CASES.items():
+        case = build()
+        gc.collect()
+        gc.freeze()  # the case's text is not the page's garbage to scan (a web worker holds none of it)
         times = [_timed(diff, case) for _ in range(args.repeat)]
         wall, cpu = statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
         function, old, new = case

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .PHONY: run test install worker beat lint docs clean
-.PHONY: bench bench-sweeps bench-reports bench-api bench-probes bench-admin bench-reader bench-load bench-soak
+.PHONY: bench bench-sweeps bench-reports bench-api bench-probes bench-admin bench-reader bench-diff bench-load bench-soak
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -53,7 +53,7 @@ clean:
 # installed by bench/settings.py only.
 BENCH_SETTINGS := DJANGO_SETTINGS_MODULE=bench.settings
 
-bench: bench-sweeps bench-reports bench-api bench-probes bench-admin bench-reader
+bench: bench-sweeps bench-reports bench-api bench-probes bench-admin bench-reader bench-diff
 
 # Sweeps over 100,000 answers (DATABASE_URL=postgres://..., rolled back afterwards).
 bench-sweeps: install
@@ -78,6 +78,12 @@ bench-admin: install
 # The answer page against a bare Django view under gunicorn (Debian's wrk if installed).
 bench-reader: install
 	$(BIN)/python bench/answer_page.py $(BENCH_ARGS)
+
+# The review page's diff on the finding's pair and the API's largest drafts (no database).
+# Also times the 9161ce8 (difflib) code, each case capped at 30 s of CPU
+# (BENCH_DIFF_ARGS="--no-before" skips that).
+bench-diff: install
+	$(BIN)/python bench/diff.py $(BENCH_DIFF_ARGS)
 
 # Load and soak: gunicorn + wrk on the reports' 100,000-answer data set (PostgreSQL).
 # Not part of `make bench`: building the data set takes minutes and the soak 10 minutes.

@@ -1,8 +1,8 @@
 """Vetted settings, all read from the environment in this one place.
 
 With nothing set, Vetted runs for development: SQLite, Celery in eager mode,
-e-mail to the console. `VETTED_ENV=production` refuses the development secret
-key and DEBUG.
+e-mail to the console. DEBUG is off unless `DEBUG=1` is set (`make run` sets
+it). `VETTED_ENV=production` refuses the development secret key and DEBUG.
 """
 
 from datetime import timedelta
@@ -25,7 +25,8 @@ if VETTED_ENV not in {"development", "production"}:
 PRODUCTION = VETTED_ENV == "production"
 
 SECRET_KEY = envstr("SECRET_KEY", DEV_SECRET_KEY)
-DEBUG = envbool("DEBUG", not PRODUCTION)
+# Opt-in everywhere: DEBUG's error pages show settings and request data to anyone.
+DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 
 if PRODUCTION:

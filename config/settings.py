@@ -190,6 +190,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # Request ids first, so every later line of the request carries one; only the
 # health probes come before (no host check, no HTTPS redirect, no access line).
+MIDDLEWARE.insert(0, "config.request_guards.NulByteGuardMiddleware")  # 400, never a database error
 MIDDLEWARE.insert(0, "config.request_id.RequestIdMiddleware")
 MIDDLEWARE.insert(0, "config.health.HealthProbeMiddleware")
 

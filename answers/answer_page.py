@@ -63,11 +63,28 @@ def cache_key(shown: ReaderAnswer, *, host: str) -> str:
     )
 
 
-def response(request, shown: ReaderAnswer, *, follow_up_form=None, rate_limited: bool = False, status: int = 200):
-    """The answer page for `shown`: from the cache unless this response is the reader's own."""
-    if follow_up_form is not None or rate_limited or len(messages.get_messages(request)):
+def response(
+    request,
+    shown: ReaderAnswer,
+    *,
+    follow_up_form=None,
+    rate_limited: bool = False,
+    follow_up_unavailable: bool = False,
+    status: int = 200,
+):
+    """The answer page for `shown`: from the cache unless this response is the reader's own.
+
+    The page cache degrades (settings.CACHES): with Redis down every read is a
+    miss and the page is rendered from the database.
+    """
+    if follow_up_form is not None or rate_limited or follow_up_unavailable or len(messages.get_messages(request)):
         html = _render(
-            request, shown, csrf=get_token(request), follow_up_form=follow_up_form, rate_limited=rate_limited
+            request,
+            shown,
+            csrf=get_token(request),
+            follow_up_form=follow_up_form,
+            rate_limited=rate_limited,
+            follow_up_unavailable=follow_up_unavailable,
         )
         return HttpResponse(html, status=status)
     key = cache_key(shown, host=request.get_host())
@@ -84,7 +101,15 @@ def cacheable_pieces(request, shown: ReaderAnswer) -> list[str]:
     return _render(request, shown, csrf=marker).split(marker)
 
 
-def _render(request, shown: ReaderAnswer, *, csrf: str, follow_up_form=None, rate_limited: bool = False) -> str:
+def _render(
+    request,
+    shown: ReaderAnswer,
+    *,
+    csrf: str,
+    follow_up_form=None,
+    rate_limited: bool = False,
+    follow_up_unavailable: bool = False,
+) -> str:
     answer = shown.answer
     slug = answer.question.slug
     sections, citations = revision_content(shown.revision_id)
@@ -117,5 +142,6 @@ def _render(request, shown: ReaderAnswer, *, csrf: str, follow_up_form=None, rat
         "follow_up_form": follow_up_form or FollowUpForm(),
         "follow_up_action": reverse("answers:follow_up", args=[slug]) + audience_query,
         "rate_limited": rate_limited,
+        "follow_up_unavailable": follow_up_unavailable,
     }
     return render_to_string("answers/answer_detail.html", context, request=request)

@@ -292,15 +292,36 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# The shared cache (rendered answer pages, follow-up rate limits): Redis when
-# REDIS_URL is set, so every web process sees the same counters.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "vetted"}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted"}
-    )
-}
+# The shared caches: Redis when REDIS_URL is set, so every web process sees the
+# same pages and counters (django-redis). "default" (rendered answer pages)
+# degrades: with Redis down a read is a miss and a write is skipped, logged by
+# django-redis, and pages render from the database. "rate_limits" (follow-up
+# counters) raises instead, so the limit fails closed (answers/follow_ups.py).
+# Short socket timeouts: an unreachable Redis costs a page a second at most.
+_REDIS = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+CACHES = (
+    {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "vetted",
+            "OPTIONS": {**_REDIS, "IGNORE_EXCEPTIONS": True},
+        },
+        "rate_limits": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "vetted",
+            "OPTIONS": {**_REDIS, "IGNORE_EXCEPTIONS": False},
+        },
+    }
+    if REDIS_URL
+    else {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted"},
+        "rate_limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted-rate-limits"},
+    }
+)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "vetted.cache"
 # Rendered answer pages are keyed on answer, shown revision, audience and the
 # review dates, so a new approval never serves stale HTML; the timeout only
 # bounds how long a renamed board member's old name may linger.

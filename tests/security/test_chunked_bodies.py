@@ -110,14 +110,14 @@ def _free_port() -> int:
 
 
 def _database_url() -> str:
-    """The test database (committed rows: transactional_db) as a URL for another process."""
+    """The test database as a URL for another process."""
     s = connection.settings_dict
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
     return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @pytest.fixture
-def gunicorn(transactional_db, tmp_path):
+def gunicorn(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
     env.update(DATABASE_URL=_database_url(), HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", LOG_FORMAT="json")
@@ -142,11 +142,13 @@ def gunicorn(transactional_db, tmp_path):
     yield port
     server.terminate()
     server.wait(timeout=30)
-    connection.close()  # before the flush: gunicorn's connections are gone, ours is reopened
 
 
 @pytest.mark.postgres
-def test_gunicorn_hands_a_chunked_draft_to_the_api(gunicorn, token, specialty, draft_payload):
+# Committed rows, so that gunicorn's process sees them; the flush after the test empties every
+# table, and serialized_rollback puts back what the migrations wrote (the role groups).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_gunicorn_hands_a_chunked_draft_to_the_api(token, specialty, draft_payload, gunicorn):
     body = json.dumps(draft_payload(external_id="chunked-1")).encode()
     pieces = [body[i : i + 100] for i in range(0, len(body), 100)]  # sent as many chunks
     conn = http.client.HTTPConnection("127.0.0.1", gunicorn, timeout=30)

@@ -23,6 +23,7 @@ from django.db import close_old_connections, connection
 
 from config.wsgi import application
 from editorial.models import DraftReceipt
+from tests.editorial.workers import recreate_groups
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFTS = "/api/v1/drafts/"
@@ -117,7 +118,9 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def gunicorn(tmp_path):
+def gunicorn(transactional_db, tmp_path):
+    """gunicorn on a free port, over the test database (committed rows, so its process sees them)."""
+    recreate_groups()  # an earlier transactional test's flush took the migration's groups
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
     env.update(DATABASE_URL=_database_url(), HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", LOG_FORMAT="json")
@@ -145,10 +148,7 @@ def gunicorn(tmp_path):
 
 
 @pytest.mark.postgres
-# Committed rows, so that gunicorn's process sees them; the flush after the test empties every
-# table, and serialized_rollback puts back what the migrations wrote (the role groups).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_gunicorn_hands_a_chunked_draft_to_the_api(token, specialty, draft_payload, gunicorn):
+def test_gunicorn_hands_a_chunked_draft_to_the_api(gunicorn, token, specialty, draft_payload):
     body = json.dumps(draft_payload(external_id="chunked-1")).encode()
     pieces = [body[i : i + 100] for i in range(0, len(body), 100)]  # sent as many chunks
     conn = http.client.HTTPConnection("127.0.0.1", gunicorn, timeout=30)

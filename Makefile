@@ -15,10 +15,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
+# The local development server shows Django's debug pages (DEBUG=0 make run turns them off).
+DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # axe-core (npm registry) for the browser test's accessibility check; only where npm exists
 # (without it the check skips locally, and fails in CI).

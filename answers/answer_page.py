@@ -7,12 +7,17 @@ the review is overdue today. A new approval therefore moves the key and the
 stale page is never read again: invalidation needs no hook into the review
 services (and `answers` never imports `editorial`).
 
-The forms' CSRF token is the only per-reader part of the page: it is cached
-as a placeholder and filled in on the way out. Pages carrying a message or a
-form's errors are rendered for that one response and not cached.
+The forms' CSRF token is the only per-reader part of the page. The cache
+holds the page cut at the forms' token fields, and each response joins the
+pieces with the reader's token: the cut is made at a marker drawn at random
+for each rendering, so no drafted text can name it (a fixed placeholder,
+written into a draft, would have been replaced by every reader's token
+wherever it appeared). Pages carrying a message or a form's errors are
+rendered for that one response and not cached.
 """
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,9 +33,8 @@ from answers.models import Audience
 from answers.rendering import render_sections
 from answers.selectors import ReaderAnswer, revision_content
 
-CACHE_VERSION = "1"  # bump when the page's templates change shape
+CACHE_VERSION = "2"  # bump when the page's templates or the cached value change shape
 ANCHOR_PREFIX = "ref-"
-CSRF_PLACEHOLDER = "__vetted_csrf_token__"
 
 
 def review_overdue(shown: ReaderAnswer) -> bool:
@@ -59,22 +63,53 @@ def cache_key(shown: ReaderAnswer, *, host: str) -> str:
     )
 
 
-def response(request, shown: ReaderAnswer, *, follow_up_form=None, rate_limited: bool = False, status: int = 200):
-    """The answer page for `shown`: from the cache unless this response is the reader's own."""
-    if follow_up_form is not None or rate_limited or len(messages.get_messages(request)):
+def response(
+    request,
+    shown: ReaderAnswer,
+    *,
+    follow_up_form=None,
+    rate_limited: bool = False,
+    follow_up_unavailable: bool = False,
+    status: int = 200,
+):
+    """The answer page for `shown`: from the cache unless this response is the reader's own.
+
+    The page cache degrades (settings.CACHES): with Redis down every read is a
+    miss and the page is rendered from the database.
+    """
+    if follow_up_form is not None or rate_limited or follow_up_unavailable or len(messages.get_messages(request)):
         html = _render(
-            request, shown, csrf=get_token(request), follow_up_form=follow_up_form, rate_limited=rate_limited
+            request,
+            shown,
+            csrf=get_token(request),
+            follow_up_form=follow_up_form,
+            rate_limited=rate_limited,
+            follow_up_unavailable=follow_up_unavailable,
         )
         return HttpResponse(html, status=status)
     key = cache_key(shown, host=request.get_host())
-    html = cache.get(key)
-    if html is None:
-        html = _render(request, shown, csrf=CSRF_PLACEHOLDER)
-        cache.set(key, html, settings.ANSWER_PAGE_CACHE_SECONDS)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
+    pieces = cache.get(key)
+    if pieces is None:
+        pieces = cacheable_pieces(request, shown)
+        cache.set(key, pieces, settings.ANSWER_PAGE_CACHE_SECONDS)
+    return HttpResponse(get_token(request).join(pieces), status=status)
 
 
-def _render(request, shown: ReaderAnswer, *, csrf: str, follow_up_form=None, rate_limited: bool = False) -> str:
+def cacheable_pieces(request, shown: ReaderAnswer) -> list[str]:
+    """The page cut where the forms' CSRF token goes, at a marker no draft can contain."""
+    marker = f"csrf-{secrets.token_hex(16)}"
+    return _render(request, shown, csrf=marker).split(marker)
+
+
+def _render(
+    request,
+    shown: ReaderAnswer,
+    *,
+    csrf: str,
+    follow_up_form=None,
+    rate_limited: bool = False,
+    follow_up_unavailable: bool = False,
+) -> str:
     answer = shown.answer
     slug = answer.question.slug
     sections, citations = revision_content(shown.revision_id)
@@ -107,5 +142,6 @@ def _render(request, shown: ReaderAnswer, *, csrf: str, follow_up_form=None, rat
         "follow_up_form": follow_up_form or FollowUpForm(),
         "follow_up_action": reverse("answers:follow_up", args=[slug]) + audience_query,
         "rate_limited": rate_limited,
+        "follow_up_unavailable": follow_up_unavailable,
     }
     return render_to_string("answers/answer_detail.html", context, request=request)

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from answers import answer_page, selectors
-from answers.follow_ups import RateLimited, client_key, follow_up_ask
+from answers.follow_ups import RateLimited, RateLimitUnavailable, client_key, follow_up_ask
 from answers.forms import AudienceForm, FollowUpForm
 from answers.models import Audience
 
@@ -85,6 +85,10 @@ def follow_up(request, slug: str):
         )
     except RateLimited:
         return answer_page.response(request, shown, follow_up_form=form, rate_limited=True, status=429)
+    except RateLimitUnavailable:
+        response = answer_page.response(request, shown, follow_up_form=form, follow_up_unavailable=True, status=503)
+        response["Retry-After"] = "300"
+        return response
     messages.success(
         request,
         "Thank you: your question is queued for drafting. Its answer will be published only after "

@@ -6,9 +6,23 @@ worker (see `config.request_id`). The JSON form is
 python-json-logger's formatter; `LOG_FORMAT=json` turns it on outside
 production. The module reads no Django settings, so gunicorn's config can
 use it before Django starts.
+
+No secret reaches a log line, at any level: `RedactSecrets` (a filter on the
+handler, so it sees every record, a library's too) rewrites each record's
+message, string fields, traceback and stack before any formatter runs:
+drafting API tokens (`vt_...`), the credentials after `Bearer`/`Basic`,
+whole `Authorization` and `Cookie` header values, session and CSRF cookies,
+`password=`/`secret=`/`token=` fields and passwords in URLs. SQL statements
+(logged by Django at DEBUG with their parameters, which hold webhook secrets
+and session data) are not logged at all. Text lines escape control
+characters in the message and fields (`TextFormatter`), so a newline sent in
+a URL cannot forge a log line; a traceback's lines are indented under their
+record. JSON lines are escaped by JSON itself.
 """
 
+import copy
 import logging
+import re
 
 from django.http import HttpRequest
 
@@ -35,6 +49,95 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+REDACTED = "[redacted]"
+_SECRET_KEYS = r"[a-z_]*(?:password|passwd|secret|token|api[_-]?key|sessionid|csrftoken|csrfmiddlewaretoken)"
+_SECRETS = [
+    # A drafting API token, wherever it appears.
+    (re.compile(r"\bvt_[A-Za-z0-9_-]+"), "vt_" + REDACTED),
+    # Header values that are secrets whole: "Authorization: ...", "HTTP_COOKIE': '...", "cookie=...".
+    (
+        re.compile(
+            r"(?i)\b((?:http_)?(?:proxy[-_])?authorization|(?:http_)?cookie|set-cookie|x-api-key)"
+            r"(['\"]?\s*[:=]\s*['\"]?)[^'\"\r\n]*"
+        ),
+        r"\1\2" + REDACTED,
+    ),
+    # The credentials after an HTTP authentication scheme.
+    (re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=:-]{8,}"), r"\1\2" + REDACTED),
+    # key=value (query strings, cookies, forms) and 'key': 'value' (dicts) holding a secret.
+    (re.compile(r"(?i)\b(" + _SECRET_KEYS + r")=[^&;,\s'\"]+"), r"\1=" + REDACTED),
+    (re.compile(r"(?i)(['\"]" + _SECRET_KEYS + r"['\"]\s*:\s*\[?\s*['\"])[^'\"]*"), r"\1" + REDACTED),
+    # The password in a URL (DATABASE_URL, REDIS_URL, a proxy).
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@/\s]+@"), r"\1" + REDACTED + "@"),
+]
+# Record fields that are the logging machinery's own, not data.
+_OWN_FIELDS = {"name", "levelname", "pathname", "filename", "module", "funcName", "threadName", "processName"}
+
+
+def redact(text: str) -> str:
+    """`text` with every secret the patterns know replaced by [redacted]."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _redact_value(value):
+    """A record field: strings redacted, inside dicts, lists and tuples too; anything else as it is."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_redact_value(item) for item in value)
+    return value
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrites a record before it is formatted so that no secret is written (see the module's doc)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: keep what there is, readable
+            message = f"{record.msg!r} {record.args!r}"
+        record.msg, record.args = redact(message), None
+        if record.exc_info:
+            if not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None  # formatters (python-json-logger too) use exc_text instead
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for field, value in list(vars(record).items()):
+            if field not in _OWN_FIELDS and field not in ("msg", "args", "exc_info", "exc_text", "stack_info"):
+                setattr(record, field, _redact_value(value))
+        return True
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text: str) -> str:
+    """Control characters (newlines too) as visible escapes: one field stays on one line."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+class TextFormatter(logging.Formatter):
+    """The text format, with the message and fields escaped; a traceback's lines indented under the record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        shown = copy.copy(record)  # other handlers see the record as it was
+        shown.msg, shown.args = escape(record.getMessage()), None
+        for field in ("request_id", "user"):
+            value = getattr(record, field, None)
+            if isinstance(value, str):
+                setattr(shown, field, escape(value))
+        first, *rest = super().format(shown).split("\n")
+        return "\n".join([first, *(f"    {escape(line)}" for line in rest)])
+
+
 def json_formatter() -> dict:
     from pythonjsonlogger.core import RESERVED_ATTRS
 
@@ -53,15 +156,18 @@ def logging_config(*, json: bool, level: str = "INFO") -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_context": {"()": "config.logs.RequestContextFilter"}},
+        "filters": {
+            "request_context": {"()": "config.logs.RequestContextFilter"},
+            "redact_secrets": {"()": "config.logs.RedactSecrets"},
+        },
         "formatters": {
             "json": json_formatter(),
-            "text": {"format": TEXT_FORMAT},
+            "text": {"()": "config.logs.TextFormatter", "format": TEXT_FORMAT},
         },
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
-                "filters": ["request_context"],
+                "filters": ["request_context", "redact_secrets"],
                 "formatter": "json" if json else "text",
             }
         },
@@ -72,5 +178,7 @@ def logging_config(*, json: bool, level: str = "INFO") -> dict:
             "django": {"handlers": [], "level": level, "propagate": True},
             # runserver prints its own access lines; ours carry the request id.
             "django.server": {"level": "WARNING"},
+            # SQL with its parameters (DEBUG only) holds secrets: webhook secrets, session data.
+            "django.db.backends": {"level": "INFO"},
         },
     }

@@ -1,8 +1,9 @@
 """Vetted settings, all read from the environment in this one place.
 
 With nothing set, Vetted runs for development: SQLite, Celery in eager mode,
-e-mail to the console. `VETTED_ENV=production` refuses the development secret
-key and DEBUG. Each setting is declared once, grouped by concern:
+e-mail to the console. DEBUG is off unless `DEBUG=1` is set (`make run` sets
+it). `VETTED_ENV=production` refuses the development secret key and DEBUG.
+Each setting is declared once, grouped by concern:
 
 1. environment and secrets; 2. apps, middleware, templates; 3. database;
 4. static files, auth, i18n; 5. Celery, the beat schedule and the outbox;
@@ -36,7 +37,8 @@ SECRET_KEY = envstr("SECRET_KEY", DEV_SECRET_KEY)
 # Signs the audit trail's checkpoints (editorial/audit/keys.py); a malformed key stops start-up.
 AUDIT_SIGNING_KEY = envstr("AUDIT_SIGNING_KEY", DEV_AUDIT_SIGNING_KEY)
 _audit_signing_key = load_private_key(AUDIT_SIGNING_KEY)
-DEBUG = envbool("DEBUG", not PRODUCTION)
+# Opt-in everywhere: DEBUG's error pages show settings and request data to anyone.
+DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 
 if PRODUCTION:
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     # line), then request ids, so every later line of a request carries one.
     "config.health.HealthProbeMiddleware",
     "config.request_id.RequestIdMiddleware",
+    "config.request_guards.NulByteGuardMiddleware",  # a NUL in the path or query: 400, never a database error
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -312,15 +315,36 @@ REREVIEW_BATCH_SIZE = envint("REREVIEW_BATCH_SIZE", 5000)
 REPORT_EXPORT_RETENTION = timedelta(days=envint("REPORT_EXPORT_RETENTION_DAYS", 7))
 
 # --- 11. The reader site (answers/) and the shared cache ---------------------------------
-# The shared cache (rendered answer pages, follow-up rate limits): Redis when
-# REDIS_URL is set, so every web process sees the same counters.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "vetted"}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted"}
-    )
-}
+# The shared caches: Redis when REDIS_URL is set, so every web process sees the
+# same pages and counters (django-redis). "default" (rendered answer pages)
+# degrades: with Redis down a read is a miss and a write is skipped, logged by
+# django-redis, and pages render from the database. "rate_limits" (follow-up
+# counters) raises instead, so the limit fails closed (answers/follow_ups.py).
+# Short socket timeouts: an unreachable Redis costs a page a second at most.
+_REDIS = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+CACHES = (
+    {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "vetted",
+            "OPTIONS": {**_REDIS, "IGNORE_EXCEPTIONS": True},
+        },
+        "rate_limits": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "vetted",
+            "OPTIONS": {**_REDIS, "IGNORE_EXCEPTIONS": False},
+        },
+    }
+    if REDIS_URL
+    else {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted"},
+        "rate_limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted-rate-limits"},
+    }
+)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "vetted.cache"
 # Rendered answer pages are keyed on answer, shown revision, audience and the
 # review dates, so a new approval never serves stale HTML; the timeout only
 # bounds how long a renamed board member's old name may linger.

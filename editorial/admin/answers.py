@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.http import HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -183,6 +184,10 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
             return self._transition_post(request, object_id)
+        try:
+            Answer._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404("No answer has this id.") from None  # not a number: a 404, not a 500
         answer = selectors.answer_for_review(unquote(object_id))
         request._vetted_review_answer = answer  # reused by get_object(): one load per page
         context = {**(extra_context or {}), **self._review_context(request, answer)} if answer else extra_context

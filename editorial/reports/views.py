@@ -55,11 +55,11 @@ def report(request, page: str):
     form = form_for(request.GET, default_range=page != "backlog")
     wanted = request.GET.get("export")
     if wanted is not None and wanted not in names:
-        return HttpResponseBadRequest(f"export: no table {wanted!r} on this page (one of {', '.join(names)}).")
+        return _bad_request(f"export: no table {wanted!r} on this page (one of {', '.join(names)}).")
     if not form.is_valid():
         if wanted:
             errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
-            return HttpResponseBadRequest(f"Invalid filter. {errors}")
+            return _bad_request(f"Invalid filter. {errors}")
         return render(request, "editorial/reports/page.html", _context(page, title, form, []), status=400)
 
     f = form.to_filter()
@@ -90,6 +90,11 @@ def report(request, page: str):
             }
         )
     return render(request, "editorial/reports/page.html", _context(page, title, form, sections))
+
+
+def _bad_request(message: str) -> HttpResponseBadRequest:
+    # The message quotes the query string: plain text, so a browser never renders it as HTML.
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def _context(page, title, form, sections):

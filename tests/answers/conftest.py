@@ -17,9 +17,8 @@ from tests.conftest import APPROVAL, verify_citations
 def isolated_cache(settings):
     """Each test gets its own key space in the configured cache (Redis when REDIS_URL is set),
     so cached pages and rate-limit counters never leak between tests, and nothing is flushed."""
-    caches = {name: dict(config) for name, config in django_settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {name: {**config, "KEY_PREFIX": prefix} for name, config in django_settings.CACHES.items()}
 
 
 def at(day: str, hour: int = 12) -> datetime:

@@ -108,14 +108,34 @@ def test_the_rate_limit_is_shared_by_every_web_process_through_redis(client, set
 
     settings.FOLLOW_UP_RATE_LIMIT = 2
     answer = approved()
-    assert caches["default"].__class__.__name__ == "RedisCache"
+    assert caches["rate_limits"].__class__.__name__ == "RedisCache"
     client.post(_url(answer), {"text": QUESTION})
     # Another process has its own connection to the same Redis: it sees the same counter.
-    other_process_cache = caches.create_connection("default")
+    other_process_cache = caches.create_connection("rate_limits")
     request = client.get(answer.get_absolute_url()).wsgi_request
     assert other_process_cache.get(f"answers:follow-up:{client_key(request)}") == 1
     other_process_cache.incr(f"answers:follow-up:{client_key(request)}")
     assert client.post(_url(answer), {"text": f"{QUESTION} (2)"}).status_code == 429
+
+
+def test_with_the_counters_unreachable_a_question_is_refused_politely(client, settings, approved):
+    answer = approved()
+    nobody_listens = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    settings.CACHES = {
+        **settings.CACHES,
+        "rate_limits": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": nobody_listens,
+        },
+    }
+    response = client.post(_url(answer), {"text": QUESTION})
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "300"
+    assert "We cannot take questions at the moment, so we did not store this one." in html
+    assert QUESTION in html  # the reader keeps what they wrote
+    assert FollowUpQuestion.objects.count() == 0
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_limit(settings, approved):

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.core.cache import cache
 
-from answers.answer_page import CSRF_PLACEHOLDER, cache_key
+from answers.answer_page import cache_key
 from answers.selectors import answer_for_reader
+from tests.xss_corpus import json_ld
 
 # 1 query for the question's answers (with specialty, reviewer and profile),
 # which is also what keys the cache; on a miss, 1 for the sections and 1 for the citations.
@@ -42,13 +43,40 @@ def test_a_cached_page_is_served_without_rendering_again(client, approved):
     client.get(answer.get_absolute_url())
     key = cache_key(answer_for_reader(slug=answer.question.slug, audience="professional"), host="testserver")
     cached = cache.get(key)
-    assert "Oral iron first" in cached
-    assert CSRF_PLACEHOLDER in cached  # the reader's own token is filled in on the way out
-    cache.set(key, cached.replace("Oral iron first", "Served from the cache"))
+    # The page cut at the two forms' token fields; the reader's own token joins the pieces on the way out.
+    assert len(cached) == 3
+    assert all(piece.endswith('name="csrfmiddlewaretoken" value="') for piece in cached[:-1])
+    assert "Oral iron first" in "".join(cached)
+    cache.set(key, [piece.replace("Oral iron first", "Served from the cache") for piece in cached])
     html = client.get(answer.get_absolute_url()).content.decode()
     assert "Served from the cache" in html
-    assert CSRF_PLACEHOLDER not in html
-    assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', html)
+    assert len(re.findall(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', html)) == 2
+
+
+PLACEHOLDER = "__vetted_csrf_token__"  # what the cached page once held where the token goes
+
+
+def test_drafted_text_can_never_receive_a_readers_csrf_token(client, approved):
+    answer = approved(
+        question=f"Does {PLACEHOLDER} matter in iron dosing?",
+        # In Markdown `__x__` is bold: as code (or escaped) the placeholder reaches the page as written.
+        sections=[{"heading": "Guidelines", "body": f"Type `{PLACEHOLDER}` or \\_\\_vetted_csrf_token\\_\\_ [1]."}],
+        citations=[{"number": 1, "title": f"Study of {PLACEHOLDER}", "url": f"https://example.org/?t={PLACEHOLDER}"}],
+    )
+    for attempt in ("miss", "hit"):
+        html = client.get(answer.get_absolute_url()).content.decode()
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', html)
+        assert len(tokens) == 2, attempt
+        # The token appears in the two hidden fields and nowhere else (not in text, links or JSON-LD)...
+        assert html.count(tokens[0]) == 2, attempt
+        # ...and the drafted text is shown as written, in the body, the reference, its link and the JSON-LD.
+        assert f"Type <code>{PLACEHOLDER}</code> or {PLACEHOLDER}" in html, attempt
+        assert f"<h1>Does {PLACEHOLDER} matter in iron dosing?</h1>" in html, attempt
+        assert f"Study of {PLACEHOLDER}" in html, attempt
+        assert f"https://example.org/?t={PLACEHOLDER}" in html, attempt
+        ((_, data),) = json_ld(html)
+        assert [c["name"] for c in data["citation"]] == [f"Study of {PLACEHOLDER}"], attempt
+        assert data["name"] == f"Does {PLACEHOLDER} matter in iron dosing?", attempt
 
 
 def test_an_overdue_review_gets_its_own_cached_page(client, settings, approved):

@@ -137,3 +137,120 @@ def test_a_task_queued_during_a_request_logs_with_that_request_id():
     [line] = [json.loads(text) for text in stream.getvalue().splitlines()]
     assert line["message"] == "task ran"
     assert line["request_id"] == "req-7"
+
+
+# -- secrets and forged lines ----------------------------------------------------------
+
+
+@pytest.fixture
+def log_output(settings):
+    """log_output(json=..., level=...) -> a function returning everything logged since, as text."""
+    stream = io.StringIO()
+
+    def _configure(*, json: bool, level: str = "DEBUG"):
+        config = logging_config(json=json, level=level)
+        config["handlers"]["console"]["stream"] = stream
+        configure_logging(settings.LOGGING_CONFIG, config)
+        return stream.getvalue
+
+    yield _configure
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+
+
+@pytest.fixture
+def raw_token(drafter):
+    from editorial.models import ApiToken
+
+    return ApiToken.issue(user=drafter, name="medrafter host")[1]
+
+
+@pytest.mark.parametrize("json_format", [False, True], ids=["text", "json"])
+@pytest.mark.parametrize("scheme", ["Basic", "Bearer", "bearer"])
+def test_with_debug_on_no_api_token_reaches_the_log(client, settings, log_output, raw_token, json_format, scheme):
+    settings.DEBUG = True  # django-ninja logs an unexpected Authorization header whole under DEBUG
+    output = log_output(json=json_format)
+    for value in (f"{scheme} {raw_token}", f"{scheme} {raw_token[:-1]}x", f"Token {raw_token}"):
+        client.get("/api/v1/answers/", HTTP_AUTHORIZATION=value)
+    logging.getLogger("vetted.test").debug("retrying with Authorization: %s %s", scheme, raw_token)
+    logged = output()
+    assert "Unexpected auth" in logged or scheme != "Basic"
+    assert raw_token[3:15] not in logged
+    assert "[redacted]" in logged
+
+
+@pytest.mark.parametrize("json_format", [False, True], ids=["text", "json"])
+def test_cookies_credentials_and_passwords_are_redacted_in_messages_fields_and_tracebacks(log_output, json_format):
+    output = log_output(json=json_format)
+    log = logging.getLogger("vetted.test")
+    headers = {"HTTP_COOKIE": "sessionid=s3ss10nvalue; csrftoken=csrfv4lue", "HTTP_AUTHORIZATION": "Basic dXNlcjpwYXNz"}
+    log.warning("request headers %s", headers, extra={"headers": headers})
+    log.info("Cookie: sessionid=s3ss10nvalue; csrftoken=csrfv4lue")
+    log.info("connecting to postgres://vetted:dbp4ssword@db:5432/vetted and redis://:r3disp4ss@cache:6379/0")
+    log.info("form %s", "<QueryDict: {'password': ['hunter2hunter2'], 'username': ['maya']}>")
+    try:
+        raise ValueError("token rejected: vt_abcdefghijklmnopqrstuvwxyz")
+    except ValueError:
+        log.exception("delivery failed")
+    logged = output()
+    secrets = ["s3ss10nvalue", "csrfv4lue", "dXNlcjpwYXNz", "dbp4ssword", "r3disp4ss", "hunter2hunter2", "abcdefghijk"]
+    assert [secret for secret in secrets if secret in logged] == []
+    assert "maya" in logged and "delivery failed" in logged and "ValueError" in logged
+
+
+def test_sql_with_its_parameters_is_not_logged_even_at_debug(settings, log_output, drafter):
+    from editorial.models import ApiToken
+
+    settings.DEBUG = True  # Django logs every statement with its parameters under DEBUG
+    output = log_output(json=False, level="DEBUG")
+    token, _ = ApiToken.issue(user=drafter, name="medrafter host")
+    assert token.webhook_secret not in output()
+
+
+FORGED = "2026-01-01 00:00:00,000 WARNING vetted.access [forged admin] GET /admin/ 200"
+
+
+def test_a_newline_in_a_url_cannot_forge_a_text_log_line(client, db, log_output):
+    output = log_output(json=False, level="INFO")
+    client.get("/answers/x%0a" + FORGED.replace(" ", "%20") + "%0d%1b[31m/")
+    lines = output().splitlines()
+    assert not [line for line in lines if line.startswith(FORGED[:23])]
+    [access] = [line for line in lines if line.split(" ", 4)[3] == "vetted.access"]
+    assert "/answers/x\\n2026-01-01 00:00:00,000 WARNING" in access and "\\r\\x1b[31m" in access
+
+
+def test_a_traceback_stays_under_its_record_in_text_logs(log_output):
+    output = log_output(json=False, level="INFO")
+    try:
+        raise ValueError("bad input\n" + FORGED)
+    except ValueError:
+        logging.getLogger("vetted.test").exception("failed on\n%s", FORGED)
+    first, *rest = output().splitlines()
+    assert " ERROR vetted.test " in first and "failed on\\n2026-01-01" in first
+    assert rest and all(line.startswith("    ") for line in rest)
+    assert "Traceback" in rest[0]
+
+
+def test_json_lines_stay_one_object_a_line(client, db, log_output):
+    output = log_output(json=True, level="INFO")
+    client.get("/answers/x%0a" + FORGED.replace(" ", "%20") + "/")
+    lines = [json.loads(line) for line in output().splitlines()]
+    [access] = [line for line in lines if line["logger"] == "vetted.access"]
+    assert access["path"] == "/answers/x\n" + FORGED + "/"
+
+
+def test_a_workers_own_text_handlers_redact_too():
+    from celery import signals
+
+    import config.celery  # noqa: F401  (connects the signal)
+
+    stream = io.StringIO()
+    worker_log = logging.getLogger("vetted.tests.worker")
+    handler = logging.StreamHandler(stream)
+    worker_log.addHandler(handler)
+    try:
+        signals.after_setup_logger.send(sender=None, logger=worker_log, loglevel=logging.INFO, logfile=None)
+        worker_log.warning("webhook to https://drafter:pw123456@drafter.example/h with Bearer vt_abcdefghijklmnop")
+    finally:
+        worker_log.removeHandler(handler)
+    assert "pw123456" not in stream.getvalue() and "abcdefghijklmnop" not in stream.getvalue()
+    assert "[redacted]" in stream.getvalue()

@@ -7,7 +7,8 @@ payload as the reason, submitted again, its citation verified with the payload a
 note, waived by an editor with the payload as reason, commented on with the payload,
 and approved. Then the reader page (and its JSON-LD), the list and search, the
 sitemap, the admin pages reviewers and editors read, the API's draft detail, the
-e-mails the history produced and the report pages and CSV exports are checked.
+e-mails the history produced, the report pages and CSV exports, and the reports'
+refusals of a bad `export` or filter value (the payload as the value) are checked.
 """
 
 import csv
@@ -174,6 +175,16 @@ def _check_reports(client, editor, payload: str) -> None:
         assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
         if table == "reasons":
             assert any(payload.strip() in cell for row in rows for cell in row)
+    # The filter's own refusals quote what was asked for: as plain text, or escaped in the page.
+    backlog = reverse("editorial_reports:page", args=["backlog"])
+    for query in ({"export": payload}, {"export": "backlog", "model": payload}):
+        response = client.get(backlog, query)
+        assert response.status_code == 400, query
+        assert response["Content-Type"] == "text/plain; charset=utf-8", query
+        assert response["X-Content-Type-Options"] == "nosniff"
+    response = client.get(backlog, {"model": payload})
+    assert response.status_code == 400
+    assert executable_markup(response.content.decode()) == [], "backlog page with a bad filter"
     client.logout()
 
 

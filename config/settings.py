@@ -175,11 +175,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # The broker may be down when a transition commits: what the task would do waits
 # in the database for its sweep (`editorial.enqueue`), so publishing gives up
-# quickly instead of holding the web request.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# quickly instead of holding the web request (one retry, on a fresh connection).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 4)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # The Redis transport does not give CELERY_BROKER_CONNECTION_TIMEOUT to its
+    # sockets: these bound a publish to a Redis that cannot be reached, or that
+    # accepts and never answers (frozen, half-open), which would otherwise hold
+    # the web request forever. The worker's BRPOP (1 s) waits in its event loop,
+    # which they do not touch.
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": envint("CELERY_BROKER_SOCKET_TIMEOUT", 1),
     # How often an idle worker looks for unacknowledged messages past the
     # visibility timeout (kombu's defaults: every 10 s, scanning every 10th time).
     "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),

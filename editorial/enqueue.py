@@ -24,9 +24,11 @@ the broker never got:
 So a task queued here needs such a sweep, and must be safe to run twice (the
 first hand-over may arrive after all). How long a request waits for a broker
 that is down is bounded: one publish gives up after
-`CELERY_TASK_PUBLISH_RETRY_POLICY` (well under a second when Redis refuses),
-and after a failure this process skips that broker for `SKIP_AFTER_FAILURE`
-seconds, so the other tasks of the same request go to their sweeps at once.
+`CELERY_TASK_PUBLISH_RETRY_POLICY` (two tries) with the socket timeouts of
+`CELERY_BROKER_TRANSPORT_OPTIONS` (well under a second when Redis refuses,
+about two when it accepts and never answers), and after a failure this process
+skips that broker for `SKIP_AFTER_FAILURE` seconds, so the other tasks of the
+same request go to their sweeps at once.
 
 With `CELERY_TASK_ALWAYS_EAGER` (no `REDIS_URL`: development, most tests) there
 is no broker: the task runs in the caller and its errors propagate as before.

@@ -1,9 +1,9 @@
 """With the broker down, every request that queues a task answers as it would with
 the broker up, and the work is done once the broker is back (issue 12, bug 1).
 
-The broker is real: Celery publishes to a local port nothing listens on, then
-to the live Redis of REDIS_URL again, where a worker thread and the sweeps pick
-up what waited in the database.
+The broker is real: Celery publishes to a local port nothing listens on (or to
+a server that never answers), then to the live Redis of REDIS_URL again, where
+a worker thread and the sweeps pick up what waited in the database.
 """
 
 import json
@@ -30,6 +30,7 @@ from tests.editorial.workers import (
     broker_at,
     closed_port_url,
     purge_queue,
+    silent_broker,
     thread_worker,
     wait_for,
 )
@@ -212,6 +213,30 @@ def test_an_editor_starts_an_export_while_the_broker_is_down(client, editor, ans
         wait_for(lambda: ReportExport.objects.get(pk=export.pk).status == ExportStatus.DONE, what="the export")
 
     assert 'id="export-download"' in client.get(response["Location"]).content.decode()
+
+
+def test_a_broker_that_never_answers_holds_the_request_only_briefly(client, drafter, board_member, token):
+    """A frozen Redis accepts the connection and never replies: the socket timeout
+    in the broker's transport options ends the wait."""
+    with Receiver() as receiver, silent_broker() as url:
+        with broker_down():
+            submit_through_api(client, token[1], receiver.url)
+            answer = Answer.objects.get()
+            services.answer_start_review(acting_user=board_member, answer=answer)
+            verify_citations(board_member, answer)
+        client.force_login(board_member)
+        with broker_at(url):
+            response, took = timed(
+                lambda: client.post(
+                    transition_url(answer, "approve"),
+                    {"attest": "on", "password": password_of(board_member), "expected_status": "under_review"},
+                )
+            )
+
+    assert response.status_code == 302
+    assert Answer.objects.get(pk=answer.pk).status == Status.APPROVED
+    # One publish (two tries of CELERY_BROKER_SOCKET_TIMEOUT, 1 s); the approval's other task is not tried.
+    assert took < 4, f"the approval waited {took:.1f}s for a broker that never answers"
 
 
 # -- the helper itself ---------------------------------------------------------------------

@@ -176,13 +176,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# The broker may be down when a transition commits: the notification waits in
-# the outbox table and `relay_outbox` sends it later, so publishing gives up
-# quickly instead of holding the web request.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# The broker may be down when a transition commits: what the task would do waits
+# in the database for its sweep (`editorial.enqueue`), so publishing gives up
+# quickly instead of holding the web request (one retry, on a fresh connection).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 4)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # The Redis transport does not give CELERY_BROKER_CONNECTION_TIMEOUT to its
+    # sockets: these bound a publish to a Redis that cannot be reached, or that
+    # accepts and never answers (frozen, half-open), which would otherwise hold
+    # the web request forever. The worker's BRPOP (1 s) waits in its event loop,
+    # which they do not touch.
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": envint("CELERY_BROKER_SOCKET_TIMEOUT", 1),
     # How often an idle worker looks for unacknowledged messages past the
     # visibility timeout (kombu's defaults: every 10 s, scanning every 10th time).
     "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
@@ -211,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=envint("REREVIEW_SWEEP_HOUR", 5), minute=30),
     },
     "webhook-retry-due": {"task": "editorial.tasks_webhooks.webhook_retry_due", "schedule": timedelta(minutes=1)},
+    "requeue-report-exports": {
+        "task": "editorial.reports.tasks.report_exports_requeue",
+        "schedule": timedelta(minutes=1),
+    },
 }
 # An outbox row never handed to the broker is relayed after this long...
 OUTBOX_RELAY_AFTER = timedelta(seconds=envint("OUTBOX_RELAY_AFTER_SECONDS", 30))
@@ -313,6 +324,9 @@ REVIEW_SLA_UNDER_REVIEW = timedelta(hours=envint("REVIEW_SLA_UNDER_REVIEW_HOURS"
 REREVIEW_BATCH_SIZE = envint("REREVIEW_BATCH_SIZE", 5000)
 # Finished full exports (every answer with its history) are deleted after this long.
 REPORT_EXPORT_RETENTION = timedelta(days=envint("REPORT_EXPORT_RETENTION_DAYS", 7))
+# An export still queued (not started) this long after it was requested is queued again:
+# its first hand-over may never have reached the broker.
+REPORT_EXPORT_REQUEUE_AFTER = timedelta(seconds=envint("REPORT_EXPORT_REQUEUE_AFTER_SECONDS", 60))
 
 # --- 11. The reader site (answers/) and the shared cache ---------------------------------
 # The shared caches: Redis when REDIS_URL is set, so every web process sees the

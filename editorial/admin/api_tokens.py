@@ -3,12 +3,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Count
 
 from answers import clock
 from answers.admin import ReadOnlyAdmin
 from editorial.access.roles import DRAFTING
+from editorial.enqueue import enqueue_on_commit
 from editorial.models import ApiToken, DraftReceipt, WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
 
@@ -112,6 +112,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
         ids = list(queryset.exclude(status=DeliveryStatus.DELIVERED).values_list("pk", flat=True))
         WebhookDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, next_attempt_at=clock.now())
-        for delivery_id in ids:
-            transaction.on_commit(lambda delivery_id=delivery_id: webhook_deliver.delay(delivery_id))
+        for delivery_id in ids:  # due now: with the broker down, the minute's retry sweep sends them
+            enqueue_on_commit(webhook_deliver, delivery_id)
         self.message_user(request, f"Queued {len(ids)} delivery(ies).")

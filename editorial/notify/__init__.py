@@ -3,6 +3,7 @@
 e-mail once (`deliveries`), the reminder and digest sweeps (`sweeps`), and
 each user's choice of e-mails (`preferences`, a page).
 
-May import `editorial.access`, `editorial.audit`, `editorial.models` and
-`answers`; never `editorial.review` (it learns of decisions from audit events).
+May import `editorial.access`, `editorial.audit`, `editorial.enqueue`,
+`editorial.models` and `answers`; never `editorial.review` (it learns of
+decisions from audit events).
 """

@@ -1,5 +1,6 @@
 """The outbox: notifications are written to the database with the decision
-and handed to the broker only after the transaction commits.
+and handed to the broker only after the transaction commits (through
+`editorial.enqueue`, which never lets a broker error reach the decision).
 
 If Redis is down at that moment the decision still stands and the row waits;
 `relay_pending()` (the `relay_outbox` beat task and management command) hands
@@ -17,9 +18,9 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from kombu.exceptions import OperationalError
 
 from answers import clock
+from editorial.enqueue import enqueue
 from editorial.models import AuditAction, AuditEvent, NotificationKind, OutboxMessage
 from editorial.notify import deliveries
 
@@ -98,16 +99,12 @@ def relay_on_commit(message_ids: list[int]) -> None:
 
 def relay(message_ids: list[int]) -> int:
     """Hand messages to the broker, CHUNK per task. Returns how many were
-    handed over; a broker error is logged and leaves the rest for the relay."""
+    handed over; a broker error (logged by `editorial.enqueue`) leaves the rest for the relay."""
     handed = 0
     for start in range(0, len(message_ids), CHUNK):
         chunk = message_ids[start : start + CHUNK]
-        try:
-            deliver_outbox.apply_async(args=[chunk])
-        except (OperationalError, ConnectionError) as exc:
-            log.warning(
-                "Broker unavailable; %d outbox message(s) wait for the relay: %s", len(message_ids) - handed, exc
-            )
+        if not enqueue(deliver_outbox, chunk):
+            log.warning("Broker unavailable; %d outbox message(s) wait for the relay", len(message_ids) - handed)
             break
         OutboxMessage.objects.filter(pk__in=chunk).update(enqueued_at=clock.now())
         handed += len(chunk)

@@ -3,5 +3,6 @@ reviewers and draft quality, as pages, CSV and a full export built by Celery.
 
 Entry point: `queries` and `sql` read the data, `tables` and `charts` shape
 it, `views`, `forms` and `urls` serve it, `tasks` builds exports. May import
-`editorial.access`, `editorial.audit`, `editorial.models` and `answers`.
+`editorial.access`, `editorial.audit`, `editorial.enqueue`, `editorial.models`
+and `answers`.
 """

@@ -1,21 +1,29 @@
 """The full export: every answer with its history, as CSV files in a zip.
 
+The export page queues `report_export_build` on commit; if the broker never got
+it, `report_exports_requeue` (beat, every minute) queues it again. The build
+holds the export while it runs, so however many copies arrive it is built once.
+
 Celery finds this module through `app.autodiscover_tasks(["editorial.reports"])`
 in `config/celery.py` (autodiscovery only looks at `<app>.tasks` by itself).
 """
 
+import contextlib
 import io
 import tempfile
 import zipfile
+from collections.abc import Iterator
 
 from celery import shared_task
 from django.conf import settings
 from django.core.files import File
+from django.db import connection
 from django.db.models import F
 
 from answers import clock
 from answers.models import Answer
 from editorial.audit.trail import action_label
+from editorial.enqueue import enqueue
 from editorial.models import AuditEvent, ExportStatus, ReportExport
 from editorial.reports.csv import neutralise, writer
 
@@ -58,15 +66,51 @@ def _cells(row: dict, columns) -> list:
     return [neutralise("" if row.get(key) is None else str(row[key])) for key, _ in columns]
 
 
+# PostgreSQL advisory lock namespace: (EXPORT_LOCK, export id) is held by the worker building that export.
+EXPORT_LOCK = 0x56455850  # "VEXP"
+
+
+@contextlib.contextmanager
+def _held(export_id: int) -> Iterator[bool]:
+    """True when this task may build the export: no other task is building it.
+
+    On PostgreSQL a session advisory lock, held for the whole build and released
+    after it, or by the server when the worker's connection dies: a worker lost
+    mid-build leaves the export to its redelivered task, and a live one keeps it.
+    Other databases (SQLite: development, tasks run eagerly in one process) have
+    no second worker to fear.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s::integer, %s::integer)", [EXPORT_LOCK, export_id])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s::integer, %s::integer)", [EXPORT_LOCK, export_id])
+
+
 @shared_task
 def report_export_build(export_id: int) -> None:
-    """Build one export. Safe to run twice: a finished export is left alone.
+    """Build one export. Safe to run twice, even at the same time: one copy builds it.
 
-    1. claim the export (queued or interrupted -> running);
-    2. count the rows, so the page can show progress;
-    3. stream answers.csv and history.csv into a zip, saving progress every chunk;
-    4. store the file and mark the export done (or failed, with the error).
+    1. hold the export (`_held`): a copy arriving while another builds it returns;
+    2. claim it (queued, or running but no longer held: interrupted -> running);
+       a finished or failed export is left alone;
+    3. count the rows, so the page can show progress;
+    4. stream answers.csv and history.csv into a zip, saving progress every chunk;
+    5. store the file and mark the export done (or failed, with the error).
     """
+    with _held(export_id) as held:
+        if held:
+            _build(export_id)
+
+
+def _build(export_id: int) -> None:
     claimed = ReportExport.objects.filter(pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).update(
         status=ExportStatus.RUNNING, rows_done=0
     )
@@ -122,6 +166,26 @@ def _write_csv(archive, name, rows, columns, progress, *, label=False) -> None:
                 progress(pending)
                 pending = 0
         progress(pending)
+
+
+@shared_task(name="editorial.reports.tasks.report_exports_requeue")
+def report_exports_requeue() -> int:
+    """Queue again every export still queued REPORT_EXPORT_REQUEUE_AFTER after it
+    was requested; returns how many were handed to the broker.
+
+    The request's own hand-over may never have reached the broker (it was down:
+    see `editorial.enqueue`). If it did and the workers are only busy, the copy
+    is harmless (`report_export_build` builds an export once). Running, finished
+    and failed exports are left alone.
+    """
+    cutoff = clock.now() - settings.REPORT_EXPORT_REQUEUE_AFTER
+    waiting = ReportExport.objects.filter(status=ExportStatus.QUEUED, created_at__lte=cutoff).order_by("id")
+    queued = 0
+    for export_id in waiting.values_list("pk", flat=True)[:100]:
+        if not enqueue(report_export_build, export_id):
+            break  # the broker is down: the next sweep tries again
+        queued += 1
+    return queued
 
 
 @shared_task

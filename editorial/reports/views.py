@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from editorial.access.roles import is_editor
+from editorial.enqueue import enqueue_on_commit
 from editorial.models import ExportStatus, ReportExport
 from editorial.reports import charts, tables
 from editorial.reports.csv import csv_response
@@ -146,7 +147,7 @@ def _hours(seconds):
 @reports_access
 def export_start(request):
     export = ReportExport.objects.create(requested_by=request.user)
-    report_export_build.delay_on_commit(export.pk)
+    enqueue_on_commit(report_export_build, export.pk)  # broker down: report_exports_requeue queues it
     return redirect("editorial_reports:export", pk=export.pk)
 
 

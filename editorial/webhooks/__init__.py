@@ -2,6 +2,7 @@
 written with the decision, their attempts, retries and Celery tasks
 (`delivery`).
 
-May import `editorial.access`, `editorial.audit`, `editorial.models` and
-`answers`; never `editorial.review` (it learns of decisions from audit events).
+May import `editorial.access`, `editorial.audit`, `editorial.enqueue`,
+`editorial.models` and `answers`; never `editorial.review` (it learns of
+decisions from audit events).
 """

@@ -3,9 +3,10 @@
 When an answer is approved, sent back for changes, rejected or retracted, and
 the draft concerned came with a `callback_url`, `record_delivery` (an
 `editorial.audit.effects` handler) writes a `WebhookDelivery` in the decision's own
-transaction and queues the Celery task on commit. `deliver()` makes one
-attempt, records it, and schedules the next with exponential backoff until
-`WEBHOOK_RETRY_WINDOW` has passed since the decision.
+transaction and queues the Celery task on commit (through `editorial.enqueue`: a
+broker that is down never fails the decision, the delivery waits for the sweep).
+`deliver()` makes one attempt, records it, and schedules the next with
+exponential backoff until `WEBHOOK_RETRY_WINDOW` has passed since the decision.
 
 Retries are not Celery countdowns: a delay of hours would outlast Redis's
 visibility timeout and be delivered twice. Each attempt stores
@@ -27,9 +28,9 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 
 from answers import clock
+from editorial.enqueue import enqueue, enqueue_on_commit
 from editorial.models import ApiToken, AuditAction, AuditEvent, DraftReceipt, WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
 
@@ -91,7 +92,7 @@ def record_delivery(event: AuditEvent) -> None:
         created_at=event.created_at,
         next_attempt_at=event.created_at,
     )
-    transaction.on_commit(lambda: webhook_deliver.delay(delivery.pk))
+    enqueue_on_commit(webhook_deliver, delivery.pk)
 
 
 def backoff(attempt: int) -> timedelta:
@@ -193,17 +194,21 @@ def webhook_deliver(delivery_id: int) -> None:
         return
     wait = (delivery.next_attempt_at - clock.now()).total_seconds()
     if wait <= settings.WEBHOOK_COUNTDOWN_MAX.total_seconds():
-        webhook_deliver.apply_async((delivery_id,), countdown=max(wait, 0))
+        enqueue(webhook_deliver.s(delivery_id).set(countdown=max(wait, 0)))  # broker down: the sweep
 
 
 @shared_task(name="editorial.tasks_webhooks.webhook_retry_due")
 def webhook_retry_due() -> int:
-    """Queue every pending delivery whose next attempt is due; returns how many."""
+    """Queue every pending delivery whose next attempt is due (also those whose
+    first hand-over the broker never got); returns how many were queued."""
     due = list(
         WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=clock.now()).values_list(
             "pk", flat=True
         )[:1000]
     )
+    queued = 0
     for delivery_id in due:
-        webhook_deliver.delay(delivery_id)
-    return len(due)
+        if not enqueue(webhook_deliver, delivery_id):
+            break  # the broker is down: the rest wait for the next sweep
+        queued += 1
+    return queued

@@ -1,7 +1,6 @@
 """A real Celery worker on the live Redis: notify on submit, a reminder after a
 breached SLA, the re-review sweep, and the outbox across a broker outage."""
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,14 @@ from editorial.notify import outbox as notify_outbox
 from editorial.notify import sweeps as notify_sweeps
 from editorial.review import sweeps as review_sweeps
 from tests.editorial.notifying import recipients, subjects
-from tests.editorial.workers import broker_at, purge_queue, recreate_groups, thread_worker, wait_for
+from tests.editorial.workers import (
+    broker_at,
+    closed_port_url,
+    purge_queue,
+    recreate_groups,
+    thread_worker,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -24,13 +30,6 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 def clean_slate(transactional_db):
     recreate_groups()
     purge_queue()
-
-
-def _closed_port_url() -> str:
-    with socket.socket() as s:  # bind, then release: nothing listens there
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"redis://127.0.0.1:{port}/0"
 
 
 def test_a_submitted_draft_reaches_the_specialty_board_through_the_worker(submit, board_member, mailoutbox):
@@ -79,7 +78,7 @@ def test_the_worker_flags_overdue_answers_and_tells_their_board(answer_in, board
 def test_a_transition_commits_while_redis_is_down_and_its_e_mail_goes_out_once_redis_is_back(
     submit, board_member, mailoutbox, caplog
 ):
-    with broker_at(_closed_port_url()):
+    with broker_at(closed_port_url()):
         answer = submit()  # the broker refuses: the submission must still stand
 
     assert "Broker unavailable; 1 outbox message(s) wait for the relay" in caplog.text

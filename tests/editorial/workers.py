@@ -4,8 +4,10 @@ subprocesses, both on the live Redis and the test database."""
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +37,45 @@ def point_broker_at(url: str) -> None:
     pools.reset()  # kombu's registry of connection and producer pools
     app._pool = None
     app.amqp._producer_pool = None
+
+
+def closed_port_url(*, password: str = "") -> str:
+    """A Redis URL on a local port nothing listens on: the broker refuses every connection."""
+    with socket.socket() as s:  # bind, then release: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"redis://{':' + password + '@' if password else ''}127.0.0.1:{port}/0"
+
+
+@contextlib.contextmanager
+def silent_broker(*, give_up_after: float = 15):
+    """A Redis URL whose server accepts connections and never answers (a frozen or
+    half-dead Redis). After `give_up_after` seconds it closes them and stops
+    listening, so code without a socket timeout fails instead of hanging forever."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    server.settimeout(0.1)
+    held, stop = [], threading.Event()
+
+    def hold():
+        deadline = time.monotonic() + give_up_after
+        while not stop.is_set() and time.monotonic() < deadline:
+            try:
+                held.append(server.accept()[0])
+            except OSError:  # timeout: look at the clock again
+                pass
+        server.close()
+        for conn in held:
+            conn.close()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    try:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 @contextlib.contextmanager

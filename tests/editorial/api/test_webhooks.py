@@ -8,6 +8,7 @@ from django.conf import settings
 
 from answers import clock
 from answers.models import Answer
+from editorial.enqueue import enqueue
 from editorial.models import WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
 from editorial.review import checks, services
@@ -46,8 +47,12 @@ def decide(api, draft_payload, board_member, django_capture_on_commit_callbacks)
 
 
 def _webhook_callbacks(queued) -> list:
-    """The on-commit callbacks the webhook handler queued (notifications queue their own)."""
-    return [cb for cb in queued if "record_delivery" in getattr(cb, "__qualname__", "")]
+    """The on-commit hand-overs of the webhook task (`editorial.enqueue`; notifications queue their own)."""
+    return [
+        cb
+        for cb in queued
+        if getattr(cb, "func", None) is enqueue and cb.args[0].task == webhooks.webhook_deliver.name
+    ]
 
 
 def _port_nobody_listens_on() -> int:

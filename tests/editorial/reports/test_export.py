@@ -10,13 +10,16 @@ from datetime import timedelta
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.urls import reverse
 
 from answers import clock
 from config.celery import app as celery_app
 from editorial.models import ExportStatus, ReportExport
+from editorial.reports import tasks as export_tasks
 from editorial.reports.tasks import report_export_build, report_exports_expire
 from tests.editorial.reports.conftest import CHANGE_REASON
+from tests.editorial.workers import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -138,3 +141,60 @@ def test_export_expiry_is_on_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["expire-report-exports"]
     assert entry["task"] == "editorial.reports.tasks.report_exports_expire"
     assert entry["task"] in celery_app.tasks
+
+
+# -- exports the broker never got (the request's hand-over failed) ------------------------------------------
+
+
+def test_the_requeue_sweep_queues_exports_still_waiting_after_a_while(settings, editor, eager):
+    settings.REPORT_EXPORT_REQUEUE_AFTER = timedelta(seconds=60)
+    old = clock.now() - timedelta(seconds=61)
+    waiting = ReportExport.objects.create(requested_by=editor, created_at=old)
+    recent = ReportExport.objects.create(requested_by=editor)  # its own hand-over may still arrive
+    running = ReportExport.objects.create(requested_by=editor, created_at=old, status=ExportStatus.RUNNING)
+    done = ReportExport.objects.create(requested_by=editor, created_at=old, status=ExportStatus.DONE)
+
+    assert export_tasks.report_exports_requeue() == 1  # eager: built at once
+
+    statuses = dict(ReportExport.objects.values_list("pk", "status"))
+    assert statuses == {
+        waiting.pk: ExportStatus.DONE,
+        recent.pk: ExportStatus.QUEUED,
+        running.pk: ExportStatus.RUNNING,
+        done.pk: ExportStatus.DONE,
+    }
+    assert export_tasks.report_exports_requeue() == 0
+
+
+@pytest.mark.postgres
+def test_an_export_being_built_by_another_worker_is_not_started_again(editor, history):
+    export = ReportExport.objects.create(requested_by=editor, status=ExportStatus.RUNNING, rows_done=7, rows_total=9)
+    other_worker = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other_worker.execute("SELECT pg_advisory_lock(%s::integer, %s::integer)", [export_tasks.EXPORT_LOCK, export.pk])
+        report_export_build(export.pk)  # a second copy (the requeue sweep, a redelivery) arrives meanwhile
+        export.refresh_from_db()
+        assert (export.status, export.rows_done, export.file.name) == (ExportStatus.RUNNING, 7, "")
+    finally:
+        other_worker.close()  # the worker dies: its lock goes with its connection
+    wait_for(lambda: not _advisory_locks(export.pk), timeout=10, what="the server to drop the dead worker's lock")
+
+    report_export_build(export.pk)  # the redelivered task takes over the interrupted export
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE and export.file.name
+
+
+def _advisory_locks(export_id: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s",
+            [export_tasks.EXPORT_LOCK, export_id],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_export_requeue_is_on_the_beat_schedule(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["requeue-report-exports"]
+    assert entry["task"] == "editorial.reports.tasks.report_exports_requeue"
+    assert entry["task"] in celery_app.tasks
+    assert entry["schedule"] <= settings.REPORT_EXPORT_REQUEUE_AFTER

@@ -49,9 +49,7 @@ def decide(api, draft_payload, board_member, django_capture_on_commit_callbacks)
 def _webhook_callbacks(queued) -> list:
     """The on-commit hand-overs of the webhook task (`editorial.enqueue`; notifications queue their own)."""
     return [
-        cb
-        for cb in queued
-        if getattr(cb, "func", None) is enqueue and cb.args[0].task == webhooks.webhook_deliver.name
+        cb for cb in queued if getattr(cb, "func", None) is enqueue and cb.args[0].task == webhooks.webhook_deliver.name
     ]
 
 

@@ -33,6 +33,7 @@ from editorial.audit import effects
 from editorial.errors import Conflict, Invalid, InvalidState, NotAllowed, Problem
 from editorial.models import ApiToken, AuditAction, DraftReceipt
 from editorial.review import services
+from editorial.webhooks import addresses
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
@@ -230,8 +231,10 @@ def draft_problems(draft: DraftIn) -> list[Problem]:
     problems += _citation_problems(draft)
     if not Specialty.objects.filter(slug=draft.specialty).exists():
         problems.append(Problem("specialty", f"Unknown specialty {draft.specialty!r}."))
-    if draft.callback_url and not _valid_url(draft.callback_url):
-        problems.append(Problem("callback_url", "Not an http(s) URL."))
+    if draft.callback_url:
+        refused = addresses.url_problem(draft.callback_url) if _valid_url(draft.callback_url) else "Not an http(s) URL."
+        if refused:
+            problems.append(Problem("callback_url", refused))
     return problems
 
 

@@ -118,7 +118,9 @@ class WebhookAttempt(models.Model):
     started_at = models.DateTimeField(default=clock.now)
     duration_ms = models.PositiveIntegerField(default=0)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.TextField(blank=True, help_text="The first 1,000 characters of the response.")
+    response_body = models.TextField(
+        blank=True, help_text="At most 200 characters of the response, control characters removed."
+    )
     error = models.TextField(blank=True)
 
     class Meta:

@@ -8,7 +8,7 @@ The API and `manage.py import_drafts` read the same JSON through this module:
    that point at no citation, unknown specialties, malformed DOIs and PMIDs,
    years in the future;
 3. `draft_receive()` stores it through `services.draft_submit`, idempotent on
-   `external_id`.
+   `external_id` (each drafting system's own: unique per submitting user).
 
 Every problem is reported against its field path, e.g. `sections[2].body`
 (indexes count from 0, as in the JSON array).
@@ -256,14 +256,22 @@ def _service_draft(draft: DraftIn) -> services.Draft:
     )
 
 
-def _replay(external_id: str, digest: str) -> DraftReceipt | None:
-    """The earlier receipt for a retried draft, None if new; Conflict if the id was used for other content."""
-    receipt = DraftReceipt.objects.select_related("revision").filter(external_id=external_id).first()
+def _replay(user, external_id: str, digest: str) -> DraftReceipt | None:
+    """The user's earlier receipt for a retried draft, None if new; Conflict if the id was used for other content.
+
+    External ids are the drafting system's own: looked up among the user's
+    drafts only, so one system can neither see nor block another's ids.
+    """
+    receipt = (
+        DraftReceipt.objects.select_related("revision")
+        .filter(external_id=external_id, revision__created_by=user)
+        .first()
+    )
     if receipt is not None:
         if receipt.payload_hash != digest:
             raise Conflict(f"external_id {external_id!r} was already submitted with other content.")
         return receipt
-    if Revision.objects.filter(external_id=external_id).exists():
+    if Revision.objects.filter(external_id=external_id, created_by=user).exists():
         raise Conflict(f"external_id {external_id!r} is already used by another revision.")
     return None
 
@@ -280,7 +288,7 @@ def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None)
     if problems:
         raise Invalid(problems, detail=DRAFT_INVALID)
     digest = payload_hash(draft)
-    receipt = _replay(draft.external_id, digest)
+    receipt = _replay(acting_user, draft.external_id, digest)
     if receipt is not None:
         return receipt, False
     try:
@@ -295,7 +303,7 @@ def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None)
             )
     except Conflict:
         # A concurrent retry of the same draft may have won the race: answer it like a retry.
-        receipt = _replay(draft.external_id, digest)
+        receipt = _replay(acting_user, draft.external_id, digest)
         if receipt is None:
             raise
         return receipt, False

@@ -276,6 +276,10 @@ def _replay(user, external_id: str, digest: str) -> DraftReceipt | None:
     return None
 
 
+# Submissions of one draft: the first, and again after colliding with a concurrent one.
+SUBMIT_ATTEMPTS = 3
+
+
 def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None) -> tuple[DraftReceipt, bool]:
     """Validate and submit a draft; returns (receipt, created).
 
@@ -283,6 +287,13 @@ def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None)
     2. answer a retry of the same external id and content with the first receipt;
     3. otherwise submit through `services.draft_submit` and keep the receipt in
        the same transaction, so a refusal (409 from the state) writes nothing.
+
+    Concurrent submissions: a refusal (the answer's state, a collision on the
+    question or the external id) is checked against the receipts again, since
+    the draft that won may be this very one, sent twice: a retry is always
+    answered with the receipt. A collision with a different draft is tried
+    again against what the winner committed (a later revision, or a clean 409
+    naming the state).
     """
     problems = draft_problems(draft)
     if problems:
@@ -291,23 +302,26 @@ def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None)
     receipt = _replay(acting_user, draft.external_id, digest)
     if receipt is not None:
         return receipt, False
-    try:
-        with transaction.atomic():
-            revision = services.draft_submit(acting_user=acting_user, draft=_service_draft(draft))
-            receipt = DraftReceipt.objects.create(
-                revision=revision,
-                external_id=draft.external_id,
-                payload_hash=digest,
-                token=token,
-                callback_url=draft.callback_url or "",
-            )
-    except Conflict:
-        # A concurrent retry of the same draft may have won the race: answer it like a retry.
-        receipt = _replay(acting_user, draft.external_id, digest)
-        if receipt is None:
-            raise
-        return receipt, False
-    return receipt, True
+    for attempt in range(1, SUBMIT_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                revision = services.draft_submit(acting_user=acting_user, draft=_service_draft(draft))
+                receipt = DraftReceipt.objects.create(
+                    revision=revision,
+                    external_id=draft.external_id,
+                    payload_hash=digest,
+                    token=token,
+                    callback_url=draft.callback_url or "",
+                )
+            return receipt, True
+        except (Conflict, InvalidState) as refusal:
+            # A concurrent retry of the same draft may have won the race: answer it like a retry.
+            receipt = _replay(acting_user, draft.external_id, digest)
+            if receipt is not None:
+                return receipt, False
+            if isinstance(refusal, InvalidState) or attempt == SUBMIT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # -- readers' follow-up questions -------------------------------------------

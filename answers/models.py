@@ -333,11 +333,16 @@ class Revision(ImmutableModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions")
     created_at = models.DateTimeField(default=clock.now)
     content_hash = models.CharField(max_length=64)
-    external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # The drafting system's own id, unique per submitting user (each system its own namespace);
+    # NULL, not "", for revisions without one, so the constraint leaves them out.
+    external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["answer", "number"]
-        constraints = [models.UniqueConstraint(fields=["answer", "number"], name="revision_number_per_answer")]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "number"], name="revision_number_per_answer"),
+            models.UniqueConstraint(fields=["created_by", "external_id"], name="revision_external_id_per_submitter"),
+        ]
         triggers = written_once("revision", "revisions")
 
     def __str__(self) -> str:

@@ -375,6 +375,8 @@ API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, API_MAX_BODY_BYTES)
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
 WEBHOOK_TIMEOUT = timedelta(seconds=envint("WEBHOOK_TIMEOUT_SECONDS", 10))
+# Callback URLs to loopback, private, link-local or reserved addresses are refused unless this is on.
+WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE", False)
 # Retries: base * 2**(n-1), each wait at most WEBHOOK_RETRY_MAX_DELAY, for WEBHOOK_RETRY_WINDOW after the decision.
 WEBHOOK_RETRY_BASE = timedelta(seconds=envint("WEBHOOK_RETRY_BASE_SECONDS", 30))
 WEBHOOK_RETRY_MAX_DELAY = timedelta(hours=envint("WEBHOOK_RETRY_MAX_DELAY_HOURS", 6))

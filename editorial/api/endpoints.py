@@ -114,6 +114,7 @@ def draft_detail(request, draft_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     response={200: AnswerPage, **ERRORS},
     url_name="answer-list",
     summary="Answers you drafted, oldest change first, for polling decisions",
+    description="`last_decision` is the latest decision when it was made on a revision you submitted, else null.",
 )
 def answer_list(
     request,
@@ -133,7 +134,7 @@ def answer_list(
         user=request.auth.user, status=status, updated_since=updated_since, specialty=specialty
     )
     items, count, next_url = _page(request, answers, page, settings.API_PAGE_SIZE)
-    decisions = selectors.last_decisions([a.pk for a in items])
+    decisions = selectors.last_decisions([a.pk for a in items], user=request.auth.user)
     return Reply(
         200,
         {

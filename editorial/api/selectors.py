@@ -1,6 +1,6 @@
 """Reads behind the API, shaped once so a page costs the same few queries whatever its size."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from answers.models import Answer, Citation, FollowUpQuestion, FollowUpStatus, Revision, Status
 from editorial.models import AuditAction, AuditEvent
@@ -104,13 +104,22 @@ def answer_summary(answer: Answer, *, last_decision: AuditEvent | None, public_u
     }
 
 
-def last_decisions(answer_ids: list[int]) -> dict[int, AuditEvent]:
-    """The latest decision event of each answer, in one query."""
+def last_decisions(answer_ids: list[int], *, user) -> dict[int, AuditEvent]:
+    """The latest decision of each answer, in one query, for answers whose decided revision `user` submitted.
+
+    Several drafting systems may draft revisions of one answer; a decision (and
+    its reason) on another system's revision is none of the caller's business,
+    so such answers are left out (the API shows `last_decision: null`).
+    """
     latest: dict[int, AuditEvent] = {}
-    events = AuditEvent.objects.filter(answer_id__in=answer_ids, action__in=DECISION_ACTIONS).order_by("-id")
+    events = (
+        AuditEvent.objects.filter(answer_id__in=answer_ids, action__in=DECISION_ACTIONS)
+        .annotate(revision_author_id=F("revision__created_by_id"))
+        .order_by("-id")
+    )
     for event in events:
         latest.setdefault(event.answer_id, event)
-    return latest
+    return {answer_id: e for answer_id, e in latest.items() if e.revision_author_id == user.pk}
 
 
 def pending_questions() -> QuerySet:

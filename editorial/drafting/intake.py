@@ -8,7 +8,7 @@ The API and `manage.py import_drafts` read the same JSON through this module:
    that point at no citation, unknown specialties, malformed DOIs and PMIDs,
    years in the future;
 3. `draft_receive()` stores it through `services.draft_submit`, idempotent on
-   `external_id`.
+   `external_id` (each drafting system's own: unique per submitting user).
 
 Every problem is reported against its field path, e.g. `sections[2].body`
 (indexes count from 0, as in the JSON array).
@@ -33,6 +33,7 @@ from editorial.audit import effects
 from editorial.errors import Conflict, Invalid, InvalidState, NotAllowed, Problem
 from editorial.models import ApiToken, AuditAction, DraftReceipt
 from editorial.review import services
+from editorial.webhooks import addresses
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
@@ -230,8 +231,10 @@ def draft_problems(draft: DraftIn) -> list[Problem]:
     problems += _citation_problems(draft)
     if not Specialty.objects.filter(slug=draft.specialty).exists():
         problems.append(Problem("specialty", f"Unknown specialty {draft.specialty!r}."))
-    if draft.callback_url and not _valid_url(draft.callback_url):
-        problems.append(Problem("callback_url", "Not an http(s) URL."))
+    if draft.callback_url:
+        refused = addresses.url_problem(draft.callback_url) if _valid_url(draft.callback_url) else "Not an http(s) URL."
+        if refused:
+            problems.append(Problem("callback_url", refused))
     return problems
 
 
@@ -253,16 +256,28 @@ def _service_draft(draft: DraftIn) -> services.Draft:
     )
 
 
-def _replay(external_id: str, digest: str) -> DraftReceipt | None:
-    """The earlier receipt for a retried draft, None if new; Conflict if the id was used for other content."""
-    receipt = DraftReceipt.objects.select_related("revision").filter(external_id=external_id).first()
+def _replay(user, external_id: str, digest: str) -> DraftReceipt | None:
+    """The user's earlier receipt for a retried draft, None if new; Conflict if the id was used for other content.
+
+    External ids are the drafting system's own: looked up among the user's
+    drafts only, so one system can neither see nor block another's ids.
+    """
+    receipt = (
+        DraftReceipt.objects.select_related("revision")
+        .filter(external_id=external_id, revision__created_by=user)
+        .first()
+    )
     if receipt is not None:
         if receipt.payload_hash != digest:
             raise Conflict(f"external_id {external_id!r} was already submitted with other content.")
         return receipt
-    if Revision.objects.filter(external_id=external_id).exists():
+    if Revision.objects.filter(external_id=external_id, created_by=user).exists():
         raise Conflict(f"external_id {external_id!r} is already used by another revision.")
     return None
+
+
+# Submissions of one draft: the first, and again after colliding with a concurrent one.
+SUBMIT_ATTEMPTS = 3
 
 
 def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None) -> tuple[DraftReceipt, bool]:
@@ -272,31 +287,41 @@ def draft_receive(*, acting_user, draft: DraftIn, token: ApiToken | None = None)
     2. answer a retry of the same external id and content with the first receipt;
     3. otherwise submit through `services.draft_submit` and keep the receipt in
        the same transaction, so a refusal (409 from the state) writes nothing.
+
+    Concurrent submissions: a refusal (the answer's state, a collision on the
+    question or the external id) is checked against the receipts again, since
+    the draft that won may be this very one, sent twice: a retry is always
+    answered with the receipt. A collision with a different draft is tried
+    again against what the winner committed (a later revision, or a clean 409
+    naming the state).
     """
     problems = draft_problems(draft)
     if problems:
         raise Invalid(problems, detail=DRAFT_INVALID)
     digest = payload_hash(draft)
-    receipt = _replay(draft.external_id, digest)
+    receipt = _replay(acting_user, draft.external_id, digest)
     if receipt is not None:
         return receipt, False
-    try:
-        with transaction.atomic():
-            revision = services.draft_submit(acting_user=acting_user, draft=_service_draft(draft))
-            receipt = DraftReceipt.objects.create(
-                revision=revision,
-                external_id=draft.external_id,
-                payload_hash=digest,
-                token=token,
-                callback_url=draft.callback_url or "",
-            )
-    except Conflict:
-        # A concurrent retry of the same draft may have won the race: answer it like a retry.
-        receipt = _replay(draft.external_id, digest)
-        if receipt is None:
-            raise
-        return receipt, False
-    return receipt, True
+    for attempt in range(1, SUBMIT_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                revision = services.draft_submit(acting_user=acting_user, draft=_service_draft(draft))
+                receipt = DraftReceipt.objects.create(
+                    revision=revision,
+                    external_id=draft.external_id,
+                    payload_hash=digest,
+                    token=token,
+                    callback_url=draft.callback_url or "",
+                )
+            return receipt, True
+        except (Conflict, InvalidState) as refusal:
+            # A concurrent retry of the same draft may have won the race: answer it like a retry.
+            receipt = _replay(acting_user, draft.external_id, digest)
+            if receipt is not None:
+                return receipt, False
+            if isinstance(refusal, InvalidState) or attempt == SUBMIT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # -- readers' follow-up questions -------------------------------------------

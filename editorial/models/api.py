@@ -64,14 +64,15 @@ class ApiToken(models.Model):
 
 
 class DraftReceipt(models.Model):
-    """One draft received through the API or `import_drafts`, keyed by its external id.
+    """One draft received through the API or `import_drafts`, keyed by its submitter and external id.
 
     `payload_hash` covers everything the drafting system sent, so the same
     external id with other content can be refused while a retry is answered.
     """
 
     revision = models.OneToOneField(Revision, on_delete=models.PROTECT, related_name="receipt")
-    external_id = models.CharField(max_length=200, unique=True)
+    # Unique per submitting user, as the revision's own external_id (answers.Revision's constraint).
+    external_id = models.CharField(max_length=200, db_index=True)
     payload_hash = models.CharField(max_length=64)
     token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="receipts")
     callback_url = models.URLField(max_length=500, blank=True)
@@ -118,7 +119,9 @@ class WebhookAttempt(models.Model):
     started_at = models.DateTimeField(default=clock.now)
     duration_ms = models.PositiveIntegerField(default=0)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.TextField(blank=True, help_text="The first 1,000 characters of the response.")
+    response_body = models.TextField(
+        blank=True, help_text="At most 200 characters of the response, control characters removed."
+    )
     error = models.TextField(blank=True)
 
     class Meta:

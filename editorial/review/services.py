@@ -248,7 +248,7 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
             )
     except IntegrityError as exc:
         # Two submissions raced on the same question or external id.
-        raise Conflict(f"This draft collided with another submission: {exc}") from None
+        raise Conflict("This draft collided with another submission at the same moment; send it again.") from exc
     return revision
 
 

@@ -16,14 +16,25 @@ before sending, so a delivery queued twice is still sent once per attempt.
 
 The body is signed with the submitting token's webhook secret:
 `X-Vetted-Signature: sha256=<hex HMAC-SHA256 of the raw body>`.
+
+The URL is the drafting system's choice, so each attempt resolves its host
+once, refuses it if any address is loopback, private, link-local, reserved
+or multicast (`editorial.webhooks.addresses`, unless `WEBHOOK_ALLOW_PRIVATE`;
+a refused URL gives up at once), and connects to the address it checked.
+Redirects are never followed (a 3xx is a failed attempt), and only the
+status and a short excerpt of the response, control characters removed, are
+kept.
 """
 
 import hashlib
 import hmac
+import http.client
 import json
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
+import unicodedata
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import shared_task
@@ -33,6 +44,7 @@ from answers import clock
 from editorial.enqueue import enqueue, enqueue_on_commit
 from editorial.models import ApiToken, AuditAction, AuditEvent, DraftReceipt, WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
+from editorial.webhooks import addresses
 
 SIGNATURE_HEADER = "X-Vetted-Signature"
 
@@ -109,16 +121,83 @@ def _secret_for(receipt: DraftReceipt) -> str | None:
     return token.webhook_secret if token else None
 
 
-def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str, str]:
-    """(status, body excerpt, error). Never raises for network trouble."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+EXCERPT_CHARS = 200
+_READ_BYTES = 1024
+
+
+def excerpt(raw: bytes) -> str:
+    """At most EXCERPT_CHARS of a response body, control and format characters replaced by spaces."""
+    text = raw.decode("utf-8", "replace")
+    cleaned = "".join(" " if unicodedata.category(ch)[0] in "CZ" and ch != " " else ch for ch in text)
+    return " ".join(cleaned.split())[:EXCERPT_CHARS]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None
+    excerpt: str = ""
+    error: str = ""
+    final: bool = False  # refused by the address rule: retrying will not help
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to an address already resolved and checked, whatever the name resolves to now."""
+
+    def __init__(self, host: str, port: int, *, address: tuple[int, tuple], timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def _open(self) -> socket.socket:
+        family, sockaddr = self._address
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.timeout)
+            sock.connect(sockaddr)
+        except OSError:
+            sock.close()
+            raise
+        return sock
+
+    def connect(self):
+        self.sock = self._open()
+
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection, http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, *, address: tuple[int, tuple], timeout: float):
+        http.client.HTTPSConnection.__init__(self, host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self):
+        # The certificate is checked against the URL's host name (SNI too), not the address.
+        self.sock = self._context.wrap_socket(self._open(), server_hostname=self.host)
+
+
+def _post(url: str, body: bytes, headers: dict) -> Outcome:
+    """One POST to a checked address; never follows redirects, never raises for network trouble."""
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT.total_seconds()) as response:
-            return response.status, response.read(1000).decode("utf-8", "replace"), ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read(1000).decode("utf-8", "replace"), ""
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, "", f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+        target = addresses.resolve(url)
+    except addresses.Refused as exc:
+        return Outcome(None, error=str(exc), final=True)
+    except (OSError, ValueError) as exc:
+        return Outcome(None, error=str(exc))
+    timeout = settings.WEBHOOK_TIMEOUT.total_seconds()
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    error = ""
+    for address in target.addresses:
+        connection = connection_class(target.host, target.port, address=address, timeout=timeout)
+        try:
+            connection.request("POST", target.path, body=body, headers=headers)
+            response = connection.getresponse()
+            status, text = response.status, excerpt(response.read(_READ_BYTES))
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            continue
+        finally:
+            connection.close()
+        if 300 <= status < 400:
+            return Outcome(status, text, "Redirects are not followed: a 3xx counts as a failed attempt.")
+        return Outcome(status, text)
+    return Outcome(None, error=error or "No address to connect to.")
 
 
 def _claim(delivery_id: int) -> bool:
@@ -135,7 +214,8 @@ def deliver(delivery_id: int) -> WebhookAttempt | None:
     1. claim the delivery with a conditional update (safe to run twice);
     2. POST the signed payload and record the attempt, whatever happened;
     3. mark it delivered on a 2xx, else set the next attempt by backoff, or
-       give up once the retry window since the decision has passed.
+       give up once the retry window since the decision has passed (at once
+       when the address rule refuses the URL).
     """
     if not _claim(delivery_id):
         return None
@@ -144,7 +224,7 @@ def deliver(delivery_id: int) -> WebhookAttempt | None:
     started = clock.now()
     secret = _secret_for(delivery.receipt)
     if secret is None:
-        status, excerpt, error = None, "", "No active API token to sign the webhook with."
+        outcome = Outcome(None, error="No active API token to sign the webhook with.")
         duration = 0
     else:
         body = json.dumps(delivery.payload, separators=(",", ":")).encode("utf-8")
@@ -156,16 +236,16 @@ def deliver(delivery_id: int) -> WebhookAttempt | None:
             "X-Vetted-Delivery": str(delivery.event_uuid),
         }
         tick = time.monotonic()
-        status, excerpt, error = _post(delivery.url, body, headers)
+        outcome = _post(delivery.url, body, headers)
         duration = int((time.monotonic() - tick) * 1000)
     attempt = WebhookAttempt.objects.create(
         delivery=delivery,
         number=number,
         started_at=started,
         duration_ms=duration,
-        response_status=status,
-        response_body=excerpt,
-        error=error,
+        response_status=outcome.status,
+        response_body=outcome.excerpt,
+        error=outcome.error,
     )
     now = clock.now()
     if attempt.succeeded:
@@ -173,7 +253,7 @@ def deliver(delivery_id: int) -> WebhookAttempt | None:
         delivery.delivered_at = now
     else:
         next_at = now + backoff(number)
-        if secret is None or next_at > delivery.created_at + settings.WEBHOOK_RETRY_WINDOW:
+        if secret is None or outcome.final or next_at > delivery.created_at + settings.WEBHOOK_RETRY_WINDOW:
             delivery.status = DeliveryStatus.FAILED
         else:
             delivery.next_attempt_at = next_at

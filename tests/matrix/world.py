@@ -24,7 +24,7 @@ DRAFT = {
     "sections": [{"heading": "From the Guidelines", "body": "Levothyroxine [1]."}],
     "citations": [{"number": 1, "title": "Guideline on hypothyroidism", "year": 2020}],
     "model": {"name": "medrafter", "version": "1.0"},
-    "callback_url": "http://127.0.0.1:9/hook",
+    "callback_url": "https://drafter.example/hook",
 }
 
 

@@ -1,11 +1,16 @@
-"""A drafting system's token, an authenticated client, and a valid draft payload."""
+"""A drafting system's token, an authenticated client, a valid draft payload, and board decisions."""
 
 import copy
 import json
+from datetime import UTC, datetime
 
 import pytest
 
+from answers import clock
+from answers.models import Answer
 from editorial.models import ApiToken
+from editorial.review import checks, services
+from tests.conftest import APPROVAL
 
 VALID_DRAFT = {
     "external_id": "medrafter-0001",
@@ -61,3 +66,38 @@ def api(client, token, specialty):
 @pytest.fixture
 def anonymous_api(client, specialty):
     return ApiClient(client, None)
+
+
+@pytest.fixture
+def allow_private_webhooks(settings):
+    """Tests whose webhook receiver listens on 127.0.0.1 (tests/editorial/api/hooks.py)."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+
+
+DECIDED_AT = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def decide(api, draft_payload, board_member, django_capture_on_commit_callbacks):
+    """Submit a draft with `callback_url` through the API, then have the board decide it."""
+
+    def _decide(decision: str, *, callback_url: str | None):
+        response = api.post("/api/v1/drafts/", draft_payload(callback_url=callback_url))
+        assert response.status_code == 201
+        answer = Answer.objects.get(pk=response.json()["answer_id"])
+        with clock.travel(DECIDED_AT):
+            answer = services.answer_start_review(acting_user=board_member, answer=answer)
+            with django_capture_on_commit_callbacks(execute=False) as queued:
+                if decision == "approved":
+                    for citation in answer.pending_revision.citations.all():
+                        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+                    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+                elif decision == "changes_requested":
+                    answer = services.answer_request_changes(
+                        acting_user=board_member, answer=answer, reason="Fix the dose."
+                    )
+                else:
+                    answer = services.answer_reject(acting_user=board_member, answer=answer, reason="Out of scope.")
+        return answer, queued
+
+    return _decide

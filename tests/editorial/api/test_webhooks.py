@@ -1,49 +1,23 @@
 """Decision webhooks, delivered to a real HTTP server started by the test."""
 
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 
 from answers import clock
-from answers.models import Answer
 from editorial.enqueue import enqueue
 from editorial.models import WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
-from editorial.review import checks, services
+from editorial.review import services
 from editorial.webhooks import delivery as webhooks
 from editorial.webhooks.delivery import webhook_retry_due
-from tests.conftest import APPROVAL
+from tests.editorial.api.conftest import DECIDED_AT
 from tests.editorial.api.hooks import Receiver
 
-DECIDED_AT = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def decide(api, draft_payload, board_member, django_capture_on_commit_callbacks):
-    """Submit a draft with `callback_url` through the API, then have the board decide it."""
-
-    def _decide(decision: str, *, callback_url: str | None):
-        response = api.post("/api/v1/drafts/", draft_payload(callback_url=callback_url))
-        assert response.status_code == 201
-        answer = Answer.objects.get(pk=response.json()["answer_id"])
-        with clock.travel(DECIDED_AT):
-            answer = services.answer_start_review(acting_user=board_member, answer=answer)
-            with django_capture_on_commit_callbacks(execute=False) as queued:
-                if decision == "approved":
-                    for citation in answer.pending_revision.citations.all():
-                        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
-                    answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
-                elif decision == "changes_requested":
-                    answer = services.answer_request_changes(
-                        acting_user=board_member, answer=answer, reason="Fix the dose."
-                    )
-                else:
-                    answer = services.answer_reject(acting_user=board_member, answer=answer, reason="Out of scope.")
-        return answer, queued
-
-    return _decide
+# The receiver listens on 127.0.0.1: allow private callback addresses here (test_webhooks_ssrf.py tests them off).
+pytestmark = pytest.mark.usefixtures("allow_private_webhooks")
 
 
 def _webhook_callbacks(queued) -> list:

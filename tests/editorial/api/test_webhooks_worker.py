@@ -17,6 +17,7 @@ from tests.editorial.api.hooks import Receiver
 
 
 @pytest.mark.redis
+@pytest.mark.usefixtures("allow_private_webhooks")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_approval_reaches_the_callback_through_the_worker(api, draft_payload, board_member, token, settings):
     settings.WEBHOOK_RETRY_BASE = timedelta(seconds=1)  # the retry after the 502 comes as a 1 s countdown

@@ -38,6 +38,13 @@ from tests.editorial.workers import (
 # serialized_rollback: the roles' groups and permissions survive the flush (reports need them).
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
+
+@pytest.fixture(autouse=True)
+def _receivers_listen_on_loopback(settings):
+    """The webhook receivers here listen on 127.0.0.1, which callback URLs may not name by default."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+
+
 # "Within a couple of seconds": what a request may spend on a broker that is down.
 PATIENCE = 3.0
 

@@ -283,6 +283,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "answers.clients.client_ip"
 AXES_VERBOSE = False
+# The approval password (the signature) is checked through axes too, so a wrong
+# one counts as a failed login; SIGNING_FAILURE_LIMIT wrong ones within
+# AXES_COOLOFF_TIME lock signing (not reading) until the oldest of them is
+# that old (editorial.review.signing).
+SIGNING_FAILURE_LIMIT = envint("SIGNING_FAILURE_LIMIT", 5)
 
 # --- 9. Logs: one JSON object a line in production or with LOG_FORMAT=json -----------
 LOG_FORMAT = envstr("LOG_FORMAT", "json" if PRODUCTION else "text")

@@ -31,6 +31,7 @@ class AuditAction(models.TextChoices):
     COMMENT = "vetted.comment.add", "Commented"
     FOLLOWUP_CLAIM = "vetted.followup.claim", "A drafting system claimed a follow-up question"
     SIGNATURE_FAILED = "vetted.signature.fail", "Failed to sign (wrong password)"
+    PROFILE_CHANGE = "vetted.profile.change", "Changed a public reviewer profile"
 
 
 class AuditEvent(ImmutableModel):

@@ -149,7 +149,11 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
-LOGIN_URL = "/admin/login/"
+# The login of every account (staff use the admin's too); after a login with no
+# usable `next`, staff land on the admin, others on their e-mail preferences.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account_home"
+LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

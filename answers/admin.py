@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.db import models
 
-from answers.models import Citation, Question, ReviewerProfile, Revision, Section, Specialty
+from answers.models import Citation, Question, Revision, Section, Specialty
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -39,21 +38,6 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "credentials", "user"]
-    filter_horizontal = ["specialties"]
-    prepopulated_fields = {"slug": ["display_name"]}
-
-    # The bio and the conflict-of-interest statement are shown publicly; the columns are unbounded.
-    TEXT_MAX = 5000
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.TextField):
-            kwargs.setdefault("max_length", self.TEXT_MAX)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ReadOnlyInline(admin.TabularInline):

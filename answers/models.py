@@ -424,8 +424,16 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
+# The group whose members review (and may have a public profile); `editorial.access.roles.BOARD`.
+BOARD_GROUP = "Medical Advisory Board"
+
+
 class ReviewerProfile(models.Model):
-    """A Medical Advisory Board member's public identity, shown to readers."""
+    """A Medical Advisory Board member's public identity, shown to readers.
+
+    Only members of the board group may have one (`editorial.review.profiles`
+    refuses others, and the board page lists only members).
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
     display_name = models.CharField(max_length=200)

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from answers.models import (
+    BOARD_GROUP,
     Answer,
     Audience,
     Citation,
@@ -176,4 +177,10 @@ def sitemap_answers() -> QuerySet[Answer]:
 
 
 def board_members() -> QuerySet[ReviewerProfile]:
-    return ReviewerProfile.objects.filter(user__is_active=True).prefetch_related("specialties").order_by("display_name")
+    """The public board page: profiles of active members of the board group only."""
+    return (
+        ReviewerProfile.objects.filter(user__is_active=True, user__groups__name=BOARD_GROUP)
+        .prefetch_related("specialties")
+        .order_by("display_name")
+        .distinct()
+    )

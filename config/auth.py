@@ -2,7 +2,9 @@
 
 from axes.backends import AxesStandaloneBackend
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.shortcuts import redirect
 
 
 class LoginProtectionBackend(AxesStandaloneBackend):
@@ -20,7 +22,14 @@ class LoginProtectionBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-class LoginForm(AdminAuthenticationForm):
+class _BoundedUsername:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(_BoundedUsername, AdminAuthenticationForm):
     """The admin's login form, refusing a username longer than the user model allows.
 
     Django's AuthenticationForm sets the username field's `max_length` after the
@@ -30,7 +39,15 @@ class LoginForm(AdminAuthenticationForm):
     nothing is written.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["username"]
-        field.validators.append(MaxLengthValidator(field.max_length))
+
+class SiteLoginForm(_BoundedUsername, AuthenticationForm):
+    """The login outside the admin (`/accounts/login/`), for every active account,
+    staff or not (a drafting system's e-mail preferences); axes counts it too."""
+
+
+def account_home(request):
+    """Where a login with no (or a refused) `next` lands (LOGIN_REDIRECT_URL):
+    the admin for staff, the notification preferences for everyone else."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect("admin:index" if request.user.is_staff else "notification_preferences")

@@ -152,7 +152,11 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
-LOGIN_URL = "/admin/login/"
+# The login of every account (staff use the admin's too); after a login with no
+# usable `next`, staff land on the admin, others on their e-mail preferences.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account_home"
+LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -297,6 +301,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "answers.clients.client_ip"
 AXES_VERBOSE = False
+# The approval password (the signature) is checked through axes too, so a wrong
+# one counts as a failed login; SIGNING_FAILURE_LIMIT wrong ones within
+# AXES_COOLOFF_TIME lock signing (not reading) until the oldest of them is
+# that old (editorial.review.signing).
+SIGNING_FAILURE_LIMIT = envint("SIGNING_FAILURE_LIMIT", 5)
 
 # --- 9. Logs: one JSON object a line in production or with LOG_FORMAT=json -----------
 LOG_FORMAT = envstr("LOG_FORMAT", "json" if PRODUCTION else "text")

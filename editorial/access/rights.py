@@ -115,6 +115,13 @@ def may_retract(user, answer: Answer | None = None) -> str | None:
     return "Only board members and editors may retract an answer."
 
 
+def may_edit_profiles(user, answer: Answer | None = None) -> str | None:
+    """The public reviewer profiles: editors (and superusers)."""
+    if is_editor(user):
+        return None
+    return "Only editors may change reviewer profiles."
+
+
 def refusal(right: Right, *, user, answer: Answer | None = None) -> str | None:
     """Why `user` may not use `right` on `answer` now, or None."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -1,6 +1,8 @@
 """The editorial roles, as Django groups created by a data migration."""
 
-BOARD = "Medical Advisory Board"
+from answers.models import BOARD_GROUP
+
+BOARD = BOARD_GROUP  # "Medical Advisory Board"
 EDITORS = "Editors"
 DRAFTING = "Drafting systems"
 

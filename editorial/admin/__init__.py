@@ -2,7 +2,8 @@
 
 `answers.py` holds the answer list and review page, `decisions.py` the
 decision buttons and their views, `forms.py` the forms they open, `audit.py`
-the read-only audit trail, `api_tokens.py` the drafting systems' tokens and
+the read-only audit trail, `profiles.py`
+the public reviewer profiles (audited), `api_tokens.py` the drafting systems' tokens and
 webhook deliveries. Importing this package (Django's admin autodiscovery)
 registers them with the project's admin site (`config.admin`).
 
@@ -12,5 +13,6 @@ Entry point: may import every editorial capability, never the other way round.
 from editorial.admin.answers import AnswerAdmin
 from editorial.admin.api_tokens import ApiTokenAdmin
 from editorial.admin.audit import AuditEventAdmin
+from editorial.admin.profiles import ReviewerProfileAdmin
 
-__all__ = ["AnswerAdmin", "ApiTokenAdmin", "AuditEventAdmin"]
+__all__ = ["AnswerAdmin", "ApiTokenAdmin", "AuditEventAdmin", "ReviewerProfileAdmin"]

@@ -41,10 +41,30 @@ from editorial.review.diff import revision_diff
 class CitationCheck:
     citation: Citation
     verdict: object  # CitationVerdict or None
+    blocker: str | None  # why it keeps the revision from approval (editorial.review.checks.citation_blocker)
+    last_unwaived: bool  # the only citation not waived: it cannot be waived (checks._refuse_waiving_the_last)
 
     @property
     def blocks_approval(self) -> bool:
-        return self.verdict is None or self.verdict.blocks_approval
+        return self.blocker is not None
+
+    @property
+    def waivable(self) -> bool:
+        return self.blocks_approval and not self.last_unwaived
+
+
+def _citation_checks(citations: list[Citation], *, holder_id: int | None) -> list[CitationCheck]:
+    verdicts = [getattr(c, "verdict", None) for c in citations]
+    unwaived = [c.pk for c, v in zip(citations, verdicts, strict=True) if v is None or v.waived_at is None]
+    return [
+        CitationCheck(
+            c,
+            v,
+            checks.citation_blocker(c, v, holder_id=holder_id),
+            last_unwaived=unwaived == [c.pk],
+        )
+        for c, v in zip(citations, verdicts, strict=True)
+    ]
 
 
 @admin.register(Answer)
@@ -214,7 +234,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             "may_record_verdicts": under_review
             and rights.refusal(rights.may_record_verdict, user=user, answer=answer) is None,
             "may_waive": under_review and rights.refusal(rights.may_waive, user=user, answer=answer) is None,
-            "checks": [CitationCheck(c, getattr(c, "verdict", None)) for c in citations],
+            "checks": _citation_checks(citations, holder_id=answer.reviewer_id),
             "verdict_form": VerdictForm(),
             "waiver_form": WaiverForm(),
             "comments": list(answer.comments.all()),

@@ -134,7 +134,13 @@ class DecisionsMixin(FSMAdminMixin):
             # Say why before asking for a reason or a password; a POST goes to the service, which says it too.
             self.message_user(request, _refusal_message(decision, request.user, answer), messages.ERROR)
             return HttpResponseRedirect(self._change_url(answer))
-        form = form_class(data, user=request.user, initial={"expected_status": request.GET.get("expected_status")})
+        form = form_class(
+            data,
+            user=request.user,
+            request=request,
+            answer=answer,
+            initial={"expected_status": request.GET.get("expected_status")},
+        )
         if data is not None and form.is_valid():
             try:
                 services.answer_decide(

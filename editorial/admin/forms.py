@@ -3,7 +3,9 @@
 from django import forms
 from django.conf import settings
 
+from editorial.errors import Invalid
 from editorial.models import Verdict
+from editorial.review import signing
 from editorial.review.checks import COMMENT_MAX, NOTE_MAX
 from editorial.review.services import REASON_MAX
 
@@ -12,9 +14,11 @@ class _TransitionForm(forms.Form):
     # The status the reviewer saw; the service refuses if the answer moved on since.
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, request=None, answer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
+        self.answer = answer
 
     def service_kwargs(self) -> dict:
         return {}
@@ -45,9 +49,16 @@ class ApprovalForm(_TransitionForm):
     )
 
     def clean_password(self) -> str:
+        """Checked like a login (django-axes counts and locks), audited when wrong (`editorial.review.signing`)."""
         password = self.cleaned_data["password"]
-        if self.user is None or not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password; nothing was approved.", code="bad_password")
+        if self.user is None or self.request is None:
+            raise forms.ValidationError(signing.WRONG_PASSWORD, code="bad_password")
+        try:
+            signing.signature_check(request=self.request, user=self.user, password=password, answer=self.answer)
+        except signing.SigningLocked as locked:
+            raise forms.ValidationError(locked.message, code="signing_locked") from None
+        except Invalid as wrong:
+            raise forms.ValidationError(wrong.message, code="bad_password") from None
         return password
 
     def service_kwargs(self) -> dict:

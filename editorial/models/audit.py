@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     CITATION_WAIVE = "vetted.citation.waive", "Waived a citation check"
     COMMENT = "vetted.comment.add", "Commented"
     FOLLOWUP_CLAIM = "vetted.followup.claim", "A drafting system claimed a follow-up question"
+    SIGNATURE_FAILED = "vetted.signature.fail", "Failed to sign (wrong password)"
+    PROFILE_CHANGE = "vetted.profile.change", "Changed a public reviewer profile"
 
 
 class AuditEvent(ImmutableModel):

@@ -25,12 +25,12 @@ def may_see_reports(user) -> bool:
 
 
 def reports_access(view):
-    """Editors and staff only: anonymous visitors go to the login, others get 403."""
+    """Editors and staff only: anonymous visitors go to the admin's login, others get 403."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not may_see_reports(request.user):
             raise PermissionDenied("Reports are for editors and staff.")
         return view(request, *args, **kwargs)

@@ -10,25 +10,46 @@ from answers import clock
 from answers.models import Answer, Citation, Status
 from editorial.access import rights
 from editorial.audit import effects
-from editorial.errors import Invalid, InvalidState
+from editorial.errors import Blocked, Invalid, InvalidState
 from editorial.models import AuditAction, CitationVerdict, Comment, Verdict
 
 COMMENT_MAX = 5000
 NOTE_MAX = 2000  # a verdict's note and a waiver's reason
 
 
+def citation_blocker(citation: Citation, verdict: CitationVerdict | None, *, holder_id: int | None) -> str | None:
+    """Why this citation keeps its revision from approval, or None.
+
+    A verdict belongs to the board member who recorded it: one recorded by
+    anyone but the current holder of the review (before a reassignment)
+    counts as unchecked until the holder records it again. An editor's
+    waiver covers the citation whoever checked it.
+    """
+    if verdict is not None and verdict.waived_at is not None:
+        return None
+    if verdict is None or verdict.verdict == "":
+        return f"Citation {citation.number} has not been checked."
+    if verdict.reviewer_id != holder_id:
+        return f"Citation {citation.number} was checked by {verdict.reviewer}; confirm or re-record it."
+    if verdict.blocks_approval:
+        return f"Citation {citation.number} is marked as not supporting the claim."
+    return None
+
+
 def approval_blockers(answer: Answer) -> list[str]:
     """Why the pending revision cannot be approved yet (empty: it can)."""
     if answer.pending_revision_id is None:
         return []
-    citations = Citation.objects.filter(revision_id=answer.pending_revision_id).select_related("verdict")
+    citations = (
+        Citation.objects.filter(revision_id=answer.pending_revision_id)
+        .select_related("verdict__reviewer")
+        .order_by("number")
+    )
     problems = []
     for citation in citations:
-        verdict = getattr(citation, "verdict", None)
-        if verdict is None or (verdict.verdict == "" and verdict.waived_at is None):
-            problems.append(f"Citation {citation.number} has not been checked.")
-        elif verdict.blocks_approval:
-            problems.append(f"Citation {citation.number} is marked as not supporting the claim.")
+        why = citation_blocker(citation, getattr(citation, "verdict", None), holder_id=answer.reviewer_id)
+        if why:
+            problems.append(why)
     return problems
 
 
@@ -89,6 +110,7 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
     with transaction.atomic():
         citation, answer = _citation_under_review(citation_id)
         rights.require(rights.may_waive, user=acting_user, answer=answer)
+        _refuse_waiving_the_last(citation)
         row, _ = CitationVerdict.objects.get_or_create(
             citation=citation, defaults={"answer": answer, "revision_id": citation.revision_id}
         )
@@ -107,6 +129,16 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
             data={"citation": citation.number, "verdict": row.verdict},
         )
     return row
+
+
+def _refuse_waiving_the_last(citation: Citation) -> None:
+    """Waivers never cover every citation of a revision: an approval rests on at least one board verdict."""
+    others = Citation.objects.filter(revision_id=citation.revision_id).exclude(pk=citation.pk)
+    if not others.filter(verdict__waived_at__isnull=True).exists():
+        raise Blocked(
+            f"Citation {citation.number} is the last citation not waived: "
+            "a board member must check it; it cannot be waived."
+        )
 
 
 def comment_add(*, acting_user, answer: Answer | int, body: str) -> Comment:

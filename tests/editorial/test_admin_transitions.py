@@ -92,7 +92,9 @@ def test_wrong_password_is_a_form_error_that_changes_nothing(client, answer_in, 
         "That is not your password; nothing was approved."
     ]
     assert reloaded(answer).status == Status.UNDER_REVIEW
-    assert event_count(answer) == before
+    # Nothing changes but the audit trail, which records the failed signature (tests/editorial/test_signing_lockout.py).
+    assert event_count(answer) == before + 1
+    assert AuditEvent.objects.filter(answer_id=answer.pk).first().action == "vetted.signature.fail"
 
 
 def test_approve_without_the_attestation_is_a_form_error(client, answer_in, board_member):

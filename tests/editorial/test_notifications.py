@@ -139,4 +139,4 @@ def test_the_preferences_page_needs_a_signed_in_user(client, db):
     page = client.get(reverse("notification_preferences"))
 
     assert page.status_code == 302
-    assert page["Location"].startswith("/admin/login/")
+    assert page["Location"].startswith("/accounts/login/")

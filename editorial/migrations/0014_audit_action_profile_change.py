@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0011_audit_action_signature_failed'),
+        ('editorial', '0013_audit_action_signature_failed'),
     ]
 
     operations = [

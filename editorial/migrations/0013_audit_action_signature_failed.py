@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0010_audit_action_choices'),
+        ('editorial', '0012_receipt_external_id_per_submitter'),
     ]
 
     operations = [

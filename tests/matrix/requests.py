@@ -35,6 +35,9 @@ ADMIN_MODELS = {
 
 REQUESTS = {
     "admin/": ("GET", "/admin/", None),
+    "accounts/login/": ("GET", "/accounts/login/", None),
+    "accounts/logout/": ("POST", "/accounts/logout/", {}),
+    "accounts/home/": ("GET", "/accounts/home/", None),
     "admin/login/": ("GET", "/admin/login/", None),
     "admin/logout/": ("POST", "/admin/logout/", {}),
     "admin/password_change/": ("GET", "/admin/password_change/", None),

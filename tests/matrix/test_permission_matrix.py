@@ -38,8 +38,11 @@ def row(*cells):
 # fmt: off
 MATRIX = {
     'admin/': row(302, 302, 302, 200, 200, 200, 200),
+    'accounts/login/': row(200, 200, 200, 200, 200, 200, 200),
+    'accounts/logout/': row(N302, N302, N302, N302, N302, N302, N302),
+    'accounts/home/': row(302, 302, 302, 302, 302, 302, 302),
     'admin/login/': row(200, 200, 200, 302, 302, 302, 302),
-    'admin/logout/': row(N302, N302, N302, N200, N200, N200, N200),
+    'admin/logout/': row(N302, N302, N302, N302, N302, N302, N302),  # signed out, everyone lands on the login page
     'admin/password_change/': row(302, 302, 302, 200, 200, 200, 200),
     'admin/password_change/done/': row(302, 302, 302, 200, 200, 200, 200),
     'admin/autocomplete/': row(302, 302, 302, 403, 403, 403, 403),

@@ -4,6 +4,7 @@ Integration markers: a test marked `postgres`, `redis` or `browser` skips when
 its service is missing, and fails instead under VETTED_REQUIRE_SERVICES=1 (CI).
 """
 
+import copy
 import os
 import shutil
 
@@ -14,7 +15,9 @@ from django.db import connection
 
 from answers.models import Answer, ReviewerProfile, Specialty, Status
 from editorial.access import roles
+from editorial.models import ApiToken
 from editorial.review import checks, services
+from tests.support.api import VALID_DRAFT, ApiClient
 
 REQUIRE_SERVICES = os.environ.get("VETTED_REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
@@ -225,3 +228,34 @@ def answer_in(submit, board_member, editor):
         return answer
 
     return _answer_in
+
+
+# -- the drafting API ----------------------------------------------------------
+
+
+@pytest.fixture
+def draft_payload():
+    """draft_payload(**overrides): a valid draft's JSON, as a drafting system sends it."""
+
+    def _payload(**overrides) -> dict:
+        payload = copy.deepcopy(VALID_DRAFT)
+        payload.update(overrides)
+        return payload
+
+    return _payload
+
+
+@pytest.fixture
+def token(drafter):
+    """(ApiToken, raw value) for the drafting system."""
+    return ApiToken.issue(user=drafter, name="medrafter host")
+
+
+@pytest.fixture
+def api(client, token, specialty):
+    return ApiClient(client, token[1])
+
+
+@pytest.fixture
+def anonymous_api(client, specialty):
+    return ApiClient(client, None)

@@ -1,11 +1,12 @@
-"""Fixtures and helpers for the reviewer's desk (admin) tests."""
+"""Fixtures shared by the editorial tests, and helpers for the reviewer's desk (admin) tests."""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from answers.models import Answer, ReviewerProfile
+from answers import clock
+from answers.models import Answer, Question, ReviewerProfile, Revision
 from editorial.access import roles
 from editorial.models import AuditEvent
 from tests.conftest import _user
@@ -54,3 +55,35 @@ def eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """run(task, at): run a periodic task at a moment, with what it queues on commit."""
+
+    def _run(task, at):
+        with clock.travel(at), django_capture_on_commit_callbacks(execute=True):
+            return task.apply().get()
+
+    return _run
+
+
+@pytest.fixture
+def purged_queue():
+    """For tests with a real worker: drop the messages an earlier, interrupted run left in this Redis db."""
+    from tests.support.workers import purge_queue
+
+    purge_queue()
+
+
+@pytest.fixture
+def nothing_written(db):
+    """nothing_written(): assert that a refused draft left no question, answer, revision or audit event."""
+
+    def _check():
+        assert not Revision.objects.exists()
+        assert not Answer.objects.exists()
+        assert not Question.objects.exists()
+        assert not AuditEvent.objects.exists()
+
+    return _check

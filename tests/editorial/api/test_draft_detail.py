@@ -2,7 +2,7 @@ from answers.models import Status
 from editorial.models import ApiToken
 from editorial.review import checks, services
 from tests.conftest import APPROVAL
-from tests.editorial.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 
 def _submit(api, payload) -> int:

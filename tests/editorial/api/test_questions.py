@@ -5,7 +5,7 @@ from django.db import connection
 
 from answers.models import FollowUpQuestion, FollowUpStatus
 from editorial.models import ApiToken, AuditEvent
-from tests.editorial.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 
 @pytest.fixture

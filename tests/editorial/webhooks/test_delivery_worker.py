@@ -13,7 +13,7 @@ from editorial.models.api import DeliveryStatus
 from editorial.review import checks, services
 from editorial.webhooks import delivery as webhooks
 from tests.conftest import APPROVAL
-from tests.editorial.api.hooks import Receiver
+from tests.editorial.webhooks.receiver import Receiver
 
 
 @pytest.mark.redis

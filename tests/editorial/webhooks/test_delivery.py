@@ -14,7 +14,7 @@ from editorial.review import checks, services
 from editorial.webhooks import delivery as webhooks
 from editorial.webhooks.delivery import webhook_retry_due
 from tests.conftest import APPROVAL
-from tests.editorial.api.hooks import Receiver
+from tests.editorial.webhooks.receiver import Receiver
 
 DECIDED_AT = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 

@@ -1,11 +1,6 @@
-"""A drafting system's token, an authenticated client, and a valid draft payload."""
+"""The drafting API as a drafting system calls it: a valid draft's JSON and a client that sends the bearer token."""
 
-import copy
 import json
-
-import pytest
-
-from editorial.models import ApiToken
 
 VALID_DRAFT = {
     "external_id": "medrafter-0001",
@@ -24,22 +19,6 @@ VALID_DRAFT = {
 }
 
 
-@pytest.fixture
-def draft_payload():
-    def _payload(**overrides) -> dict:
-        payload = copy.deepcopy(VALID_DRAFT)
-        payload.update(overrides)
-        return payload
-
-    return _payload
-
-
-@pytest.fixture
-def token(drafter):
-    """(ApiToken, raw value) for the drafting system."""
-    return ApiToken.issue(user=drafter, name="medrafter host")
-
-
 class ApiClient:
     def __init__(self, client, raw_token: str | None):
         self.client = client
@@ -51,13 +30,3 @@ class ApiClient:
     def post(self, path, payload=None, *, content_type="application/json", raw: bytes | None = None):
         data = raw if raw is not None else json.dumps(payload if payload is not None else {})
         return self.client.post(path, data, content_type=content_type, **self.headers)
-
-
-@pytest.fixture
-def api(client, token, specialty):
-    return ApiClient(client, token[1])
-
-
-@pytest.fixture
-def anonymous_api(client, specialty):
-    return ApiClient(client, None)

@@ -106,13 +106,3 @@ class SubprocessWorker:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
-
-
-def recreate_groups() -> None:
-    """Transactional tests flush the tables, groups from the data migration too."""
-    from django.contrib.auth.models import Group
-
-    from editorial.access import roles
-
-    for name in roles.ALL_GROUPS:
-        Group.objects.get_or_create(name=name)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from answers import search
 from answers.models import AnswerSearch, Question, Status
 from editorial.review import services
-from tests.conftest import APPROVAL, verify_citations
+from tests.factories import APPROVAL, verify_citations
 
 
 def _questions(response) -> list[str]:

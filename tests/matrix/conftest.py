@@ -14,7 +14,6 @@ def _writes() -> tuple[int, int, int]:
 
 @pytest.fixture
 def world(db, client, specialty, settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path
     return build(client, specialty)
 

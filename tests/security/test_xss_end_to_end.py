@@ -22,7 +22,7 @@ from answers.models import Answer, Revision
 from editorial.models import AuditEvent, OutboxMessage
 from editorial.notify import deliveries
 from editorial.review import checks, services
-from tests.conftest import APPROVAL
+from tests.factories import APPROVAL
 from tests.xss_corpus import PAYLOADS, executable_markup, json_ld, visible_text
 
 DRAFTS = "/api/v1/drafts/"

@@ -1,10 +1,10 @@
 """Many answers at once, for the sweep benchmark and the query-count tests.
 
 Rows are written with bulk_create, bypassing the services on purpose: the
-point is a large table to sweep, not a believable history (no audit events).
+point is a large table to sweep or list, not a believable history (no audit events).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -74,3 +74,26 @@ def bulk_answers(
         chunk = ids[start : start + batch_size]
         Answer.objects.filter(pk__in=chunk).update(**{"live_revision" if approved else "pending_revision": revision})
     return ids
+
+
+QUEUE_STATUSES = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED, Status.REJECTED]
+
+
+def bulk_queue(count: int, *, specialty, reviewer, offset: int = 0) -> None:
+    """`count` answers for the reviewers' list (no revisions): every status in turn, waiting
+    0 to 499 hours, one in three held by `reviewer`, next review due from 30 days ago to a year on."""
+    now = clock.now()
+    questions = Question.objects.bulk_create(
+        Question(text=f"Bulk question {i}", slug=f"bulk-question-{i}", specialty=specialty)
+        for i in range(offset, offset + count)
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            question=question,
+            status=QUEUE_STATUSES[i % len(QUEUE_STATUSES)],
+            status_changed_at=now - timedelta(hours=i % 500),
+            reviewer=reviewer if i % 3 == 0 else None,
+            next_review_due=(now + timedelta(days=i % 400 - 30)).date(),
+        )
+        for i, question in enumerate(questions, start=offset)
+    )

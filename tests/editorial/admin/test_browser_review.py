@@ -13,7 +13,8 @@ from django.urls import NoReverseMatch, reverse
 
 from answers.models import Status
 from editorial.models import AuditEvent
-from tests.editorial.conftest import password_of, reloaded
+from tests.editorial.admin.desk import reloaded
+from tests.factories import password_of
 
 OUTPUT = Path(settings.BASE_DIR) / "test-output"
 

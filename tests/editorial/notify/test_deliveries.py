@@ -4,7 +4,8 @@ import pytest
 
 from editorial.models import NotificationKind, NotificationPreference
 from editorial.review import services
-from tests.conftest import APPROVAL, make_draft, verify_citations
+from tests import factories
+from tests.factories import APPROVAL, verify_citations
 from tests.support.mail import recipients
 
 pytestmark = pytest.mark.usefixtures("eager")
@@ -24,7 +25,7 @@ def committed(django_capture_on_commit_callbacks):
 def test_board_members_holding_the_specialty_hear_of_a_submitted_draft(
     committed, drafter, board_member, second_board_member, specialty, mailoutbox
 ):
-    committed(services.draft_submit, acting_user=drafter, draft=make_draft(specialty))
+    committed(services.draft_submit, acting_user=drafter, draft=factories.draft(specialty))
 
     assert recipients(mailoutbox) == ["maya@example.org"]  # daniel holds no specialty
     assert mailoutbox[0].subject.startswith("[Vetted] Draft submitted for review: What is the first-line")
@@ -36,7 +37,7 @@ def test_a_board_member_who_opted_out_hears_nothing_of_submissions(
 ):
     NotificationPreference.objects.create(user=board_member, kind=NotificationKind.SUBMITTED, enabled=False)
 
-    committed(services.draft_submit, acting_user=drafter, draft=make_draft(specialty))
+    committed(services.draft_submit, acting_user=drafter, draft=factories.draft(specialty))
 
     assert mailoutbox == []
 

@@ -13,7 +13,7 @@ from editorial.errors import Blocked
 from editorial.models import NotificationDelivery, NotificationKind, OutboxMessage
 from editorial.notify import deliveries, outbox
 from editorial.review import services
-from tests.conftest import APPROVAL
+from tests.factories import APPROVAL
 from tests.support.mail import recipients
 
 pytestmark = pytest.mark.usefixtures("eager")

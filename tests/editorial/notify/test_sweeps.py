@@ -76,14 +76,14 @@ def test_a_reminder_for_an_answer_that_moved_on_is_not_sent(
 
 
 def test_a_new_stay_in_the_same_state_is_a_new_breach(run, answer_in, board_member, drafter, mailoutbox, settings):
-    from tests.conftest import make_draft
+    from tests import factories
 
     sla = settings.REVIEW_SLA_SUBMITTED
     with clock.travel(T0):
         answer = answer_in(Status.CHANGES_REQUESTED)
     run(notify_sweeps.sweep_reminders, T0 + timedelta(hours=1))
     with clock.travel(T0 + timedelta(hours=2)):
-        services.draft_submit(acting_user=drafter, draft=make_draft(answer.question.specialty))
+        services.draft_submit(acting_user=drafter, draft=factories.draft(answer.question.specialty))
     mailoutbox.clear()
 
     assert run(notify_sweeps.sweep_reminders, T0 + timedelta(hours=2) + sla + timedelta(minutes=1)) == 1

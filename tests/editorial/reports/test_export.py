@@ -16,7 +16,7 @@ from answers import clock
 from config.celery import app as celery_app
 from editorial.models import ExportStatus, ReportExport
 from editorial.reports.tasks import report_export_build, report_exports_expire
-from tests.editorial.reports.conftest import CHANGE_REASON
+from tests.editorial.reports.history import CHANGE_REASON
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -6,12 +6,8 @@ from answers import clock
 from answers.models import Answer, Status
 from editorial.errors import Blocked, Conflict, InvalidInput, InvalidState, NotAllowed
 from editorial.review import checks, services
-from tests.conftest import APPROVAL, make_draft, verify_citations
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
-
+from tests import factories
+from tests.factories import APPROVAL, at, verify_citations
 
 # -- submit -------------------------------------------------------------------
 
@@ -175,7 +171,7 @@ def test_author_cannot_approve_own_revision(specialty, board_member, second_boar
     from django.contrib.auth.models import Group
 
     board_member.groups.add(Group.objects.get(name="Editors"))
-    revision = services.draft_submit(acting_user=board_member, draft=make_draft(specialty, source_kind="human"))
+    revision = services.draft_submit(acting_user=board_member, draft=factories.draft(specialty, source_kind="human"))
     answer = Answer.objects.get(pk=revision.answer_id)
     with pytest.raises(NotAllowed, match="You wrote this revision"):
         services.answer_start_review(acting_user=board_member, answer=answer)
@@ -342,7 +338,7 @@ def test_time_in_state_restarts_at_each_transition(submit, board_member):
 
 
 def test_an_editor_cannot_choose_the_reviewer_of_a_revision_they_wrote(specialty, editor, board_member):
-    revision = services.draft_submit(acting_user=editor, draft=make_draft(specialty, source_kind="human"))
+    revision = services.draft_submit(acting_user=editor, draft=factories.draft(specialty, source_kind="human"))
     with pytest.raises(NotAllowed, match="another editor must choose"):
         services.answer_assign(acting_user=editor, answer=revision.answer_id, reviewer=board_member)
     assert Answer.objects.get(pk=revision.answer_id).reviewer is None

@@ -34,6 +34,7 @@ class World:
     users: dict
     tokens: dict
     ids: dict = field(default_factory=dict)
+    sessions: dict = field(default_factory=dict)  # role -> session key, for the admin and reader pages
 
 
 def build(client, specialty) -> World:

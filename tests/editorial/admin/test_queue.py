@@ -9,8 +9,8 @@ from django.urls import reverse
 from answers import clock
 from answers.models import Status
 from editorial.review import services
-from tests.conftest import _user, make_draft
-from tests.editorial.conftest import messages_of, reloaded, review_url
+from tests import factories
+from tests.editorial.admin.desk import messages_of, reloaded, review_url
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_answers_waiting_longest_come_first(client, answer_in, board_member):
 def test_filters_by_status_specialty_and_search(client, answer_in, board_member, other_specialty, drafter):
     blood = answer_in(Status.SUBMITTED)
     heart = services.draft_submit(
-        acting_user=drafter, draft=make_draft(other_specialty, question="What lowers the heart rate in AF?")
+        acting_user=drafter, draft=factories.draft(other_specialty, question="What lowers the heart rate in AF?")
     ).answer
     client.force_login(board_member)
     assert set(listed(client, "?status__exact=submitted")) == {blood.pk, heart.pk}
@@ -122,7 +122,7 @@ def test_editors_see_unassigned_and_overdue_counts(client, answer_in, editor):
 
 
 def test_no_desk_for_staff_without_a_role(client, db):
-    client.force_login(_user("sam"))
+    client.force_login(factories.user("sam"))
     assert 'id="my-desk"' not in client.get("/admin/").content.decode()
 
 

@@ -18,7 +18,9 @@ class MaildirBackend(BaseEmailBackend):
     def send_messages(self, messages):
         stall = os.environ.get("VETTED_TEST_MAIL_STALL")
         if stall and not Path(stall).exists():
-            Path(stall).write_text(str(os.getpid()))
+            # Written whole, then renamed: the test waits for the file and reads the pid at once.
+            Path(f"{stall}.tmp").write_text(str(os.getpid()))
+            os.replace(f"{stall}.tmp", stall)
             time.sleep(600)
         directory = Path(os.environ["VETTED_TEST_MAILDIR"])
         for message in messages:

@@ -8,7 +8,7 @@ from django.conf import settings
 from answers import clock
 from answers.models import Answer, Status
 from editorial.review import selectors, services
-from tests.conftest import make_draft
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_due_for_re_review_counts_content_past_its_date_even_before_the_sweep(an
 
 def test_the_waiting_queue_lists_every_claimable_answer_once(answer_in, board_member, specialty, settings, drafter):
     settings.REVIEW_REQUIRES_SPECIALTY = True
-    services.draft_submit(acting_user=drafter, draft=make_draft(specialty, question="Another question?"))
+    services.draft_submit(acting_user=drafter, draft=factories.draft(specialty, question="Another question?"))
     answer_in(Status.SUBMITTED)
     assert counts(board_member)["waiting"] == 2
     assert Answer.objects.filter(selectors.DESK_QUEUES["waiting"][1](board_member)).count() == 2

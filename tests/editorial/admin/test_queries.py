@@ -4,18 +4,16 @@ Measured with 10,000 answers in the list (made with bulk_create: their history
 does not matter here) and with answers of 2 and of 40 citations.
 """
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
-from django.db.models import OuterRef, Subquery
 from django.test.utils import CaptureQueriesContext
 
-from answers import clock
-from answers.models import Answer, Question, Revision, SourceKind, Status
+from answers.models import Answer
 from editorial.review import checks, services
-from tests.conftest import APPROVAL, make_draft, verify_citations
-from tests.editorial.conftest import review_url
+from tests import factories
+from tests.editorial.admin.desk import review_url
+from tests.factories import APPROVAL, verify_citations
+from tests.support.bulk import bulk_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -24,39 +22,6 @@ LIST = "/admin/answers/answer/"
 MAX_LIST_QUERIES = 10
 MAX_REVIEW_QUERIES = 16
 LIST_VIEWS = ["", "?overdue=yes", "?desk=waiting", "?assigned=me", "?q=question+17", "?status__exact=submitted", "?o=5"]
-STATUSES = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED, Status.REJECTED]
-
-
-def bulk_answers(count: int, *, specialty, reviewer, offset: int = 0) -> None:
-    """`count` answers spread over STATUSES, ages and review dates; each moves to
-    its status with its revision, as the database's invariants ask."""
-    now = clock.now()
-    questions = Question.objects.bulk_create(
-        Question(text=f"Bulk question {i}", slug=f"bulk-question-{i}", specialty=specialty)
-        for i in range(offset, offset + count)
-    )
-    answers = Answer.objects.bulk_create(
-        Answer(
-            question=question,
-            status_changed_at=now - timedelta(hours=i % 500),
-            reviewer=reviewer if i % 3 == 0 or STATUSES[i % len(STATUSES)] == Status.UNDER_REVIEW else None,
-            next_review_due=(now + timedelta(days=i % 400 - 30)).date(),
-        )
-        for i, question in enumerate(questions, start=offset)
-    )
-    Revision.objects.bulk_create(
-        Revision(answer=a, number=1, source_kind=SourceKind.MODEL, created_by=reviewer, content_hash=f"{a.pk:064x}")
-        for a in answers
-    )
-    revision = Subquery(Revision.objects.filter(answer=OuterRef("pk")).values("pk")[:1])
-    for n, status in enumerate(STATUSES):
-        ids = [a.pk for i, a in enumerate(answers, start=offset) if i % len(STATUSES) == n]
-        shown = (
-            {}
-            if status == Status.REJECTED
-            else {"live_revision" if status == Status.APPROVED else "pending_revision": revision}
-        )
-        Answer.objects.filter(pk__in=ids).update(status=status, **shown)
 
 
 def queries(client, url: str) -> int:
@@ -69,12 +34,12 @@ def queries(client, url: str) -> int:
 def test_the_answer_list_runs_the_same_queries_for_10_answers_and_10000(
     client, board_member, specialty, django_assert_max_num_queries
 ):
-    bulk_answers(10, specialty=specialty, reviewer=board_member)
+    bulk_queue(10, specialty=specialty, reviewer=board_member)
     client.force_login(board_member)
     client.get(LIST)  # the first request of a session warms caches (content types)
     few = {view: queries(client, LIST + view) for view in LIST_VIEWS}
 
-    bulk_answers(9_990, specialty=specialty, reviewer=board_member, offset=10)
+    bulk_queue(9_990, specialty=specialty, reviewer=board_member, offset=10)
     assert Answer.objects.count() == 10_000
     for view in LIST_VIEWS:
         with django_assert_max_num_queries(min(few[view], MAX_LIST_QUERIES)):
@@ -84,7 +49,7 @@ def test_the_answer_list_runs_the_same_queries_for_10_answers_and_10000(
 
 
 def _draft_with_citations(specialty, count: int, question: str):
-    draft = make_draft(specialty, question=question)
+    draft = factories.draft(specialty, question=question)
     draft.citations = [
         {"number": n, "title": f"Study {n}", "year": 2020, "pmid": str(1000 + n)} for n in range(1, count + 1)
     ]
@@ -115,7 +80,7 @@ def test_the_review_page_runs_the_same_queries_for_2_citations_and_40(
     people = {"drafter": drafter, "board_member": board_member, "editor": editor, "specialty": specialty}
     small = _answer_in_review(citations=2, question="Small answer?", **people)
     large = _answer_in_review(citations=40, question="Large answer?", **people)
-    bulk_answers(10_000, specialty=specialty, reviewer=board_member)
+    bulk_queue(10_000, specialty=specialty, reviewer=board_member)
     for user in (board_member, editor):
         client.force_login(user)
         client.get(review_url(small))

@@ -13,8 +13,8 @@ from editorial.errors import Blocked
 from editorial.models import NotificationDelivery, NotificationKind, OutboxMessage
 from editorial.notify import deliveries, outbox
 from editorial.review import services
-from tests.conftest import APPROVAL
-from tests.editorial.notifying import recipients
+from tests.factories import APPROVAL
+from tests.support.mail import recipients
 
 pytestmark = pytest.mark.usefixtures("eager")
 
@@ -87,7 +87,7 @@ def test_an_e_mail_claimed_by_a_live_worker_waits_and_goes_out_after_its_lease(
 
 def test_a_failed_send_releases_its_claim_so_the_retry_sends(submit, board_member, mailoutbox, settings):
     message = OutboxMessage.objects.get(answer=submit())
-    settings.EMAIL_BACKEND = "tests.editorial.test_outbox.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.editorial.notify.test_outbox.RefusingBackend"
 
     with pytest.raises(smtplib.SMTPServerDisconnected):
         deliveries.deliver(message.pk)

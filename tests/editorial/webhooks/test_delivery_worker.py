@@ -10,10 +10,10 @@ from answers.models import Answer
 from config.celery import app
 from editorial.models import WebhookDelivery
 from editorial.models.api import DeliveryStatus
-from editorial.review import checks, services
+from editorial.review import services
 from editorial.webhooks import delivery as webhooks
-from tests.conftest import APPROVAL
-from tests.editorial.api.hooks import Receiver
+from tests.editorial.webhooks.receiver import Receiver
+from tests.factories import APPROVAL, verify_citations
 
 
 @pytest.mark.redis
@@ -24,8 +24,7 @@ def test_an_approval_reaches_the_callback_through_the_worker(api, draft_payload,
         answer_id = api.post("/api/v1/drafts/", draft_payload(callback_url=receiver.url)).json()["answer_id"]
         answer = Answer.objects.get(pk=answer_id)
         answer = services.answer_start_review(acting_user=board_member, answer=answer)
-        for citation in answer.pending_revision.citations.all():
-            checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+        verify_citations(board_member, answer)
         answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
 
         deadline = time.monotonic() + 30

@@ -1,5 +1,5 @@
 """A real Celery worker on the live Redis: notify on submit, a reminder after a
-breached SLA, the re-review sweep, and the outbox across a broker outage."""
+breached SLA, and the outbox across a broker outage."""
 
 from datetime import timedelta
 
@@ -12,24 +12,14 @@ from answers.models import Answer, Status
 from editorial.models import OutboxMessage
 from editorial.notify import outbox as notify_outbox
 from editorial.notify import sweeps as notify_sweeps
-from editorial.review import sweeps as review_sweeps
-from tests.editorial.notifying import recipients, subjects
-from tests.editorial.workers import (
-    broker_at,
-    closed_port_url,
-    purge_queue,
-    recreate_groups,
-    thread_worker,
-    wait_for,
-)
+from tests.support.mail import recipients, subjects
+from tests.support.workers import broker_at, closed_port_url, thread_worker, wait_for
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def clean_slate(transactional_db):
-    recreate_groups()
-    purge_queue()
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("purged_queue"),
+]
 
 
 def test_a_submitted_draft_reaches_the_specialty_board_through_the_worker(submit, board_member, mailoutbox):
@@ -56,23 +46,6 @@ def test_the_worker_sends_one_reminder_for_an_answer_waiting_past_its_sla(submit
     assert recipients(mailoutbox) == ["maya@example.org"]
     assert subjects(mailoutbox)[0].startswith("[Vetted] Waiting since")
     assert OutboxMessage.objects.filter(kind="reminder").count() == 1
-
-
-def test_the_worker_flags_overdue_answers_and_tells_their_board(answer_in, board_member, mailoutbox):
-    with clock.travel(clock.now() - settings.REVIEW_INTERVAL - timedelta(days=1)):
-        answer = answer_in(Status.APPROVED)
-    with thread_worker():
-        wait_for(lambda: not OutboxMessage.objects.filter(done_at=None).exists(), what="earlier notices")
-        mailoutbox.clear()
-
-        review_sweeps.sweep_rereview.delay()
-        wait_for(lambda: mailoutbox, what="the re-review notice")
-
-    answer.refresh_from_db()
-    assert answer.review_due is True
-    assert answer.live_revision_id is not None
-    assert subjects(mailoutbox) == ["[Vetted] 1 answer due for re-review"]
-    assert recipients(mailoutbox) == ["maya@example.org"]
 
 
 def test_a_transition_commits_while_redis_is_down_and_its_e_mail_goes_out_once_redis_is_back(

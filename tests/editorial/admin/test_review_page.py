@@ -6,8 +6,9 @@ from django.urls import reverse
 from answers.models import Status
 from editorial.models import AuditEvent, CitationVerdict, Comment
 from editorial.review import services
-from tests.conftest import make_draft, verify_citations
-from tests.editorial.conftest import messages_of, reloaded, review_url
+from tests import factories
+from tests.editorial.admin.desk import messages_of, reloaded, review_url
+from tests.factories import verify_citations
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_a_new_revision_of_an_approved_answer_shows_a_word_diff_against_the_live
     client, answer_in, board_member, drafter, specialty
 ):
     answer = answer_in(Status.APPROVED)
-    draft = make_draft(specialty)
+    draft = factories.draft(specialty)
     draft.sections[0]["body"] = "Oral iron first, every other day [1]."
     draft.sections.append({"heading": "Adverse Events", "body": "Constipation."})
     services.draft_submit(acting_user=drafter, draft=draft)

@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 from answers import clock
 from editorial.models import ApiToken, WebhookAttempt, WebhookDelivery
 from editorial.models.api import DraftReceipt, token_digest
-from tests.editorial.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 
 def test_an_admin_creates_a_token_and_sees_it_once(client, superuser, drafter, specialty, draft_payload):

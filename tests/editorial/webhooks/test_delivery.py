@@ -11,11 +11,11 @@ from answers.models import Answer
 from editorial.enqueue import enqueue
 from editorial.models import WebhookAttempt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
-from editorial.review import checks, services
+from editorial.review import services
 from editorial.webhooks import delivery as webhooks
 from editorial.webhooks.delivery import webhook_retry_due
-from tests.conftest import APPROVAL
-from tests.editorial.api.hooks import Receiver
+from tests.editorial.webhooks.receiver import Receiver
+from tests.factories import APPROVAL, verify_citations
 
 DECIDED_AT = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 
@@ -32,8 +32,7 @@ def decide(api, draft_payload, board_member, django_capture_on_commit_callbacks)
             answer = services.answer_start_review(acting_user=board_member, answer=answer)
             with django_capture_on_commit_callbacks(execute=False) as queued:
                 if decision == "approved":
-                    for citation in answer.pending_revision.citations.all():
-                        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+                    verify_citations(board_member, answer)
                     answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
                 elif decision == "changes_requested":
                     answer = services.answer_request_changes(

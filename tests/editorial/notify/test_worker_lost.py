@@ -8,16 +8,15 @@ import time
 import pytest
 
 from editorial.models import NotificationDelivery, OutboxMessage
-from tests.editorial.maildir import sent
-from tests.editorial.workers import SubprocessWorker, purge_queue, recreate_groups, wait_for
+from tests.support.maildir import sent
+from tests.support.workers import SubprocessWorker, wait_for
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def clean_slate(transactional_db):
-    recreate_groups()
-    purge_queue()
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("purged_queue"),
+]
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def worker_env(tmp_path):
     maildir = tmp_path / "mail"
     maildir.mkdir()
     return {
-        "EMAIL_BACKEND": "tests.editorial.maildir.MaildirBackend",
+        "EMAIL_BACKEND": "tests.support.maildir.MaildirBackend",
         "VETTED_TEST_MAILDIR": str(maildir),
         "VETTED_TEST_MAIL_STALL": str(tmp_path / "stalled-in"),
         # Redeliver an unacknowledged task after 3 s, looked for every second.

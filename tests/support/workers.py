@@ -89,8 +89,13 @@ def broker_at(url: str):
 
 
 def purge_queue() -> None:
-    """Drop messages left in this Redis db by an earlier, interrupted run."""
+    """Drop messages left in this Redis db by an earlier, interrupted run: those waiting in
+    the queue, and those a killed worker held unacknowledged, which a worker with a short
+    visibility timeout would otherwise restore and run in the middle of the next test."""
     app.control.purge()
+    with app.connection_for_write() as broker:
+        channel = broker.default_channel
+        channel.client.delete(channel.unacked_key, channel.unacked_index_key)
 
 
 @contextlib.contextmanager
@@ -150,7 +155,8 @@ class SubprocessWorker:
 
 
 def recreate_groups() -> None:
-    """Transactional tests flush the tables, groups from the data migration too."""
+    """Transactional tests flush the tables, groups from the data migration too; a test that
+    cannot use serialized_rollback (content types re-created by an earlier flush) puts them back."""
     from django.contrib.auth.models import Group
 
     from editorial.access import roles

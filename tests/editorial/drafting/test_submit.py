@@ -90,7 +90,7 @@ def test_the_same_draft_sent_twice_at_once_is_stored_once(token, specialty, draf
     from django.db import connection
     from django.test import Client
 
-    from tests.editorial.api.conftest import ApiClient
+    from tests.support.api import ApiClient
 
     barrier = threading.Barrier(2)
     statuses, bodies = [], []

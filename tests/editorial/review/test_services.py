@@ -1,17 +1,14 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from answers import clock
 from answers.models import Answer, Status
 from editorial.errors import Blocked, Conflict, Invalid, InvalidState, NotAllowed
+from editorial.models import OutboxMessage
 from editorial.review import checks, services
-from tests.conftest import APPROVAL, make_draft, verify_citations
-
-
-def at(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
-
+from tests import factories
+from tests.factories import APPROVAL, at, verify_citations
 
 # -- submit -------------------------------------------------------------------
 
@@ -175,7 +172,7 @@ def test_author_cannot_approve_own_revision(specialty, board_member, second_boar
     from django.contrib.auth.models import Group
 
     board_member.groups.add(Group.objects.get(name="Editors"))
-    revision = services.draft_submit(acting_user=board_member, draft=make_draft(specialty, source_kind="human"))
+    revision = services.draft_submit(acting_user=board_member, draft=factories.draft(specialty, source_kind="human"))
     answer = Answer.objects.get(pk=revision.answer_id)
     with pytest.raises(NotAllowed, match="You wrote this revision"):
         answer = services.answer_start_review(acting_user=board_member, answer=answer)
@@ -320,15 +317,52 @@ def test_a_retracted_answer_can_be_resubmitted(answer_in, submit):
     assert again.status == Status.SUBMITTED
 
 
-def test_a_refused_transition_changes_nothing(answer_in, board_member):
+@pytest.mark.parametrize(
+    ("refusal", "error"),
+    [
+        ("another board member decides", NotAllowed),
+        ("the transition does not leave this state", InvalidState),
+        ("the page was stale", Conflict),
+        ("citations are unchecked", Blocked),
+        ("the reason is blank", Invalid),
+    ],
+)
+def test_a_refused_transition_changes_nothing(answer_in, board_member, second_board_member, refusal, error):
+    """Each refusal after the row is locked (state, right, stale page, blockers) rolls back whole."""
     answer = answer_in(Status.UNDER_REVIEW)
-    events = answer.audit_events.count()
-    changed_at = answer.status_changed_at
-    with pytest.raises(Invalid):
-        answer = services.answer_reject(acting_user=board_member, answer=answer, reason="")
-    answer.refresh_from_db()
-    assert answer.audit_events.count() == events
-    assert answer.status_changed_at == changed_at
+
+    def stored():
+        answer.refresh_from_db()
+        return (
+            answer.status,
+            answer.reviewer_id,
+            answer.status_changed_at,
+            answer.live_revision_id,
+            answer.audit_events.count(),
+            OutboxMessage.objects.count(),
+        )
+
+    before = stored()
+    attempt = {
+        "another board member decides": lambda: services.answer_reject(
+            acting_user=second_board_member, answer=answer, reason="Out of scope."
+        ),
+        "the transition does not leave this state": lambda: services.answer_start_review(
+            acting_user=board_member, answer=answer
+        ),
+        "the page was stale": lambda: services.answer_reject(
+            acting_user=board_member, answer=answer, reason="Out of scope.", expected_status=Status.SUBMITTED
+        ),
+        "citations are unchecked": lambda: services.answer_approve(
+            acting_user=board_member, answer=answer, attestation=APPROVAL
+        ),
+        "the reason is blank": lambda: services.answer_reject(acting_user=board_member, answer=answer, reason=""),
+    }[refusal]
+
+    with pytest.raises(error):
+        attempt()
+
+    assert stored() == before
 
 
 def test_time_in_state_restarts_at_each_transition(submit, board_member):
@@ -342,7 +376,7 @@ def test_time_in_state_restarts_at_each_transition(submit, board_member):
 
 
 def test_an_editor_cannot_choose_the_reviewer_of_a_revision_they_wrote(specialty, editor, board_member):
-    revision = services.draft_submit(acting_user=editor, draft=make_draft(specialty, source_kind="human"))
+    revision = services.draft_submit(acting_user=editor, draft=factories.draft(specialty, source_kind="human"))
     with pytest.raises(NotAllowed, match="another editor must choose"):
         services.answer_assign(acting_user=editor, answer=revision.answer_id, reviewer=board_member)
     assert Answer.objects.get(pk=revision.answer_id).reviewer is None

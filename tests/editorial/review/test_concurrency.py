@@ -10,7 +10,7 @@ from editorial.audit.trail import verify_chain
 from editorial.errors import Conflict, InvalidState
 from editorial.models import AuditEvent
 from editorial.review import services
-from tests.conftest import APPROVAL, verify_citations
+from tests.factories import APPROVAL, verify_citations
 
 
 def _race(n: int, action) -> list:

@@ -9,15 +9,8 @@ from answers import clock
 from answers.models import Status
 from editorial.models import AuditEvent
 from editorial.review import services
-from tests.conftest import verify_citations
-from tests.editorial.conftest import (
-    event_count,
-    messages_of,
-    password_of,
-    reloaded,
-    review_url,
-    transition_url,
-)
+from tests.editorial.admin.desk import event_count, messages_of, reloaded, review_url, transition_url
+from tests.factories import password_of, verify_citations
 
 pytestmark = pytest.mark.django_db
 

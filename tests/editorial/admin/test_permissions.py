@@ -15,8 +15,9 @@ from answers import clock
 from answers.models import Status
 from editorial.models import AuditEvent
 from editorial.review import services
-from tests.conftest import _user, verify_citations
-from tests.editorial.conftest import messages_of, password_of, review_url, transition_url
+from tests import factories
+from tests.editorial.admin.desk import messages_of, review_url, transition_url
+from tests.factories import password_of, verify_citations
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +61,13 @@ def test_who_may_open_the_desk_pages(client, answer_in, author, request, role, p
 )
 def test_staff_without_an_editorial_role_is_forbidden(client, answer_in, url):
     answer = answer_in(Status.UNDER_REVIEW)
-    client.force_login(_user("sam"))
+    client.force_login(factories.user("sam"))
     assert client.get(url.format(pk=answer.pk)).status_code == 403
 
 
 def test_staff_without_an_editorial_role_cannot_post_a_decision(client, answer_in):
     answer = answer_in(Status.SUBMITTED)
-    client.force_login(_user("sam"))
+    client.force_login(factories.user("sam"))
     response = client.post(review_url(answer), {"_fsm_transition_to": "start_review"})
     assert response.status_code == 403
     answer.refresh_from_db()

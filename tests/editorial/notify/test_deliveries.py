@@ -1,13 +1,12 @@
-"""Who hears about what, and how each user opts out per kind."""
+"""Who hears about what, and how an opt-out leaves a user out."""
 
 import pytest
-from django.urls import reverse
-from django.utils.html import escape
 
 from editorial.models import NotificationKind, NotificationPreference
 from editorial.review import services
-from tests.conftest import APPROVAL, make_draft, verify_citations
-from tests.editorial.notifying import recipients
+from tests import factories
+from tests.factories import APPROVAL, verify_citations
+from tests.support.mail import recipients
 
 pytestmark = pytest.mark.usefixtures("eager")
 
@@ -26,7 +25,7 @@ def committed(django_capture_on_commit_callbacks):
 def test_board_members_holding_the_specialty_hear_of_a_submitted_draft(
     committed, drafter, board_member, second_board_member, specialty, mailoutbox
 ):
-    committed(services.draft_submit, acting_user=drafter, draft=make_draft(specialty))
+    committed(services.draft_submit, acting_user=drafter, draft=factories.draft(specialty))
 
     assert recipients(mailoutbox) == ["maya@example.org"]  # daniel holds no specialty
     assert mailoutbox[0].subject.startswith("[Vetted] Draft submitted for review: What is the first-line")
@@ -38,7 +37,7 @@ def test_a_board_member_who_opted_out_hears_nothing_of_submissions(
 ):
     NotificationPreference.objects.create(user=board_member, kind=NotificationKind.SUBMITTED, enabled=False)
 
-    committed(services.draft_submit, acting_user=drafter, draft=make_draft(specialty))
+    committed(services.draft_submit, acting_user=drafter, draft=factories.draft(specialty))
 
     assert mailoutbox == []
 
@@ -107,36 +106,3 @@ def test_starting_a_review_notifies_nobody(committed, submit, board_member, mail
     committed(services.answer_start_review, acting_user=board_member, answer=answer)
 
     assert mailoutbox == []
-
-
-def test_the_preferences_page_shows_every_kind_switched_on_by_default(client, board_member):
-    client.force_login(board_member)
-
-    page = client.get(reverse("notification_preferences"))
-
-    assert page.status_code == 200
-    for kind, label in NotificationKind.choices:
-        assert f'name="{kind}"' in page.content.decode()
-        assert escape(label) in page.content.decode()
-    assert page.content.decode().count("checked") == len(NotificationKind.values)
-
-
-def test_a_user_switches_a_kind_off_and_on_again(client, board_member):
-    client.force_login(board_member)
-    wanted = [k for k in NotificationKind.values if k != NotificationKind.REMINDER]
-
-    client.post(reverse("notification_preferences"), {k: "on" for k in wanted})
-
-    off = NotificationPreference.objects.filter(user=board_member, enabled=False)
-    assert list(off.values_list("kind", flat=True)) == [NotificationKind.REMINDER]
-
-    client.post(reverse("notification_preferences"), {k: "on" for k in NotificationKind.values})
-
-    assert not NotificationPreference.objects.filter(user=board_member, enabled=False).exists()
-
-
-def test_the_preferences_page_needs_a_signed_in_user(client, db):
-    page = client.get(reverse("notification_preferences"))
-
-    assert page.status_code == 302
-    assert page["Location"].startswith("/admin/login/")

@@ -81,10 +81,10 @@ def test_an_editor_cannot_waive_checks_on_a_revision_they_wrote(specialty, board
 
     from answers.models import Answer
     from editorial.review import services
-    from tests.conftest import make_draft
+    from tests import factories
 
     editor.groups.add(Group.objects.get(name="Editors"))
-    revision = services.draft_submit(acting_user=editor, draft=make_draft(specialty, source_kind="human"))
+    revision = services.draft_submit(acting_user=editor, draft=factories.draft(specialty, source_kind="human"))
     answer = Answer.objects.get(pk=revision.answer_id)
     answer = services.answer_start_review(acting_user=board_member, answer=answer)
     citation = revision.citations.first()

@@ -1,37 +1,25 @@
-"""Named users and small factories shared by every test.
+"""Fixtures shared by every test: the named users, answers in any state, the
+drafting API's client, a browser, and the run's integration services.
 
+The objects come from `tests/factories.py`; these fixtures only name them.
 Integration markers: a test marked `postgres`, `redis` or `browser` skips when
 its service is missing, and fails instead under VETTED_REQUIRE_SERVICES=1 (CI).
 """
 
-import os
-import shutil
+import uuid
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group, User
-from django.db import connection
+from django.conf import settings as django_settings
 
-from answers.models import Answer, ReviewerProfile, Specialty, Status
 from editorial.access import roles
-from editorial.review import checks, services
-
-REQUIRE_SERVICES = os.environ.get("VETTED_REQUIRE_SERVICES") == "1"
-CHROMIUM = "/usr/bin/chromium"
-
-
-def _missing(item) -> str | None:
-    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        return "needs PostgreSQL: set DATABASE_URL=postgres://..."
-    if item.get_closest_marker("redis") and not settings.REDIS_URL:
-        return "needs Redis: set REDIS_URL=redis://..."
-    if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
-        return f"needs Debian's chromium at {CHROMIUM}"
-    return None
+from editorial.models import ApiToken
+from tests import factories
+from tests.support.api import ApiClient
+from tests.support.services import CHROMIUM, REQUIRE_SERVICES, missing
 
 
 def pytest_runtest_setup(item):
-    why = _missing(item)
+    why = missing(item)
     if why is None:
         return
     if REQUIRE_SERVICES:
@@ -97,142 +85,155 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def isolated_cache(settings):
+    """The configured cache (Redis when REDIS_URL is set) under a key prefix of this test's own,
+    so cached pages and rate-limit counters never leak between tests, and nothing is flushed.
+    Autouse for the reader-site and security tests (their conftests)."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {name: {**config, "KEY_PREFIX": prefix} for name, config in django_settings.CACHES.items()}
+
+
 # -- named users -------------------------------------------------------------
-
-
-def _user(username: str, *, group: str | None = None, staff: bool = True, superuser: bool = False) -> User:
-    user = User.objects.create_user(
-        username=username,
-        password=f"{username}-password",
-        email=f"{username}@example.org",
-        is_staff=staff,
-        is_superuser=superuser,
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture
 def specialty(db):
-    return Specialty.objects.create(name="Hematology/Oncology", slug="hematology-oncology")
+    return factories.specialty()
 
 
 @pytest.fixture
 def other_specialty(db):
-    return Specialty.objects.create(name="Cardiology", slug="cardiology")
+    return factories.specialty("Cardiology", "cardiology")
 
 
 @pytest.fixture
 def board_member(db, specialty):
-    user = _user("maya", group=roles.BOARD)
-    profile = ReviewerProfile.objects.create(
-        user=user, display_name="Dr. Maya Chen", credentials="MD, FACP", slug="maya-chen"
+    """maya: on the board, holding the specialty."""
+    maya = factories.user("maya", roles.BOARD)
+    factories.reviewer_profile(
+        maya, display_name="Dr. Maya Chen", credentials="MD, FACP", slug="maya-chen", specialties=[specialty]
     )
-    profile.specialties.add(specialty)
-    return user
+    return maya
 
 
 @pytest.fixture
 def second_board_member(db):
-    user = _user("daniel", group=roles.BOARD)
-    ReviewerProfile.objects.create(
-        user=user, display_name="Dr. Daniel Okafor", credentials="MD, PhD", slug="daniel-okafor"
-    )
-    return user
+    """daniel: on the board, holding no specialty."""
+    daniel = factories.user("daniel", roles.BOARD)
+    factories.reviewer_profile(daniel, display_name="Dr. Daniel Okafor", credentials="MD, PhD", slug="daniel-okafor")
+    return daniel
+
+
+@pytest.fixture
+def author(db, specialty):
+    """arthur: a board member who also drafts (as an editor may): the author of the revisions they submit."""
+    arthur = factories.user("arthur", roles.BOARD, roles.EDITORS)
+    factories.reviewer_profile(arthur, display_name="Dr. Arthur Lee", slug="arthur-lee", specialties=[specialty])
+    return arthur
 
 
 @pytest.fixture
 def editor(db):
-    return _user("edith", group=roles.EDITORS)
+    return factories.user("edith", roles.EDITORS)
 
 
 @pytest.fixture
 def drafter(db):
-    return _user("drafter", group=roles.DRAFTING, staff=False)
+    return factories.user("drafter", roles.DRAFTING, staff=False)
 
 
 @pytest.fixture
 def reader(db):
-    return _user("rita", staff=False)
+    return factories.user("rita", staff=False)
 
 
 @pytest.fixture
 def superuser(db):
-    return _user("root", superuser=True)
+    return factories.user("root", superuser=True)
 
 
-# -- factories ---------------------------------------------------------------
-
-APPROVAL = settings.APPROVAL_ATTESTATION
-
-
-def make_draft(specialty, *, question="What is the first-line treatment for iron deficiency anaemia?", **overrides):
-    fields = {
-        "question": question,
-        "specialty": specialty,
-        "sections": [
-            {"heading": "From the Guidelines", "body": "Oral iron first [1]."},
-            {"heading": "Key Findings", "body": "- Intravenous iron when oral fails [2]."},
-        ],
-        "citations": [
-            {
-                "number": 1,
-                "title": "Guideline on iron deficiency",
-                "journal": "Blood",
-                "year": 2021,
-                "pmid": "12345678",
-            },
-            {"number": 2, "title": "Trial of intravenous iron", "doi": "10.1000/xyz123", "year": 2020},
-        ],
-        "model_name": "medrafter",
-        "model_version": "1.0",
-    }
-    fields.update(overrides)
-    return services.Draft(**fields)
-
-
-def verify_citations(reviewer, answer: Answer) -> None:
-    answer.refresh_from_db()
-    for citation in answer.pending_revision.citations.all():
-        checks.citation_verdict_record(acting_user=reviewer, citation=citation, verdict="verified")
+# -- answers -----------------------------------------------------------------
 
 
 @pytest.fixture
 def submit(drafter, specialty):
-    """Submit a draft as the drafting system; returns the answer."""
+    """submit(**overrides): submit a draft as the drafting system (or `acting_user=`); returns the answer."""
 
-    def _submit(**overrides) -> Answer:
-        revision = services.draft_submit(
-            acting_user=overrides.pop("acting_user", drafter), draft=make_draft(specialty, **overrides)
-        )
-        return Answer.objects.get(pk=revision.answer_id)
+    def _submit(**overrides):
+        return factories.submitted(by=overrides.pop("acting_user", drafter), specialty=specialty, **overrides)
 
     return _submit
 
 
 @pytest.fixture
-def answer_in(submit, board_member, editor):
-    """An answer brought to `status` through the services, reviewed by board_member."""
+def answer_in(drafter, specialty, board_member, editor):
+    """answer_in(status, **overrides): an answer brought to `status` through the services, reviewed by maya."""
 
-    def _answer_in(status: str, **overrides) -> Answer:
-        answer = submit(**overrides)
-        if status == Status.SUBMITTED:
-            return answer
-        answer = services.answer_start_review(acting_user=board_member, answer=answer)
-        if status == Status.UNDER_REVIEW:
-            return answer
-        if status == Status.CHANGES_REQUESTED:
-            answer = services.answer_request_changes(acting_user=board_member, answer=answer, reason="Fix the dose.")
-        elif status == Status.REJECTED:
-            answer = services.answer_reject(acting_user=board_member, answer=answer, reason="Out of scope.")
-        else:
-            verify_citations(board_member, answer)
-            answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
-            if status == Status.RETRACTED:
-                answer = services.answer_retract(acting_user=editor, answer=answer, reason="Guideline changed.")
-        answer.refresh_from_db()
-        assert answer.status == status
-        return answer
+    def _answer_in(status: str, **overrides):
+        return factories.answer_in(
+            status, drafter=drafter, specialty=specialty, reviewer=board_member, editor=editor, **overrides
+        )
 
     return _answer_in
+
+
+# -- the drafting API ----------------------------------------------------------
+
+
+@pytest.fixture
+def draft_payload():
+    """draft_payload(**overrides): a valid draft's JSON, as a drafting system sends it."""
+    return factories.draft_json
+
+
+@pytest.fixture
+def token(drafter):
+    """(ApiToken, raw value) for the drafting system."""
+    return ApiToken.issue(user=drafter, name="medrafter host")
+
+
+@pytest.fixture
+def api(client, token, specialty):
+    return ApiClient(client, token[1])
+
+
+@pytest.fixture
+def anonymous_api(client, specialty):
+    return ApiClient(client, None)
+
+
+@pytest.fixture
+def allow_private_webhooks(settings):
+    """Tests whose webhook receiver listens on 127.0.0.1 (tests/editorial/webhooks/receiver.py)."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+
+
+@pytest.fixture
+def decide(api, draft_payload, board_member, django_capture_on_commit_callbacks):
+    """Submit a draft with `callback_url` through the API, then have the board decide it at DECIDED_AT."""
+    from answers import clock
+    from answers.models import Answer
+    from editorial.review import services
+
+    def _decide(decision: str, *, callback_url: str | None):
+        response = api.post("/api/v1/drafts/", draft_payload(callback_url=callback_url))
+        assert response.status_code == 201
+        answer = Answer.objects.get(pk=response.json()["answer_id"])
+        with clock.travel(factories.DECIDED_AT):
+            answer = services.answer_start_review(acting_user=board_member, answer=answer)
+            with django_capture_on_commit_callbacks(execute=False) as queued:
+                if decision == "approved":
+                    factories.verify_citations(board_member, answer)
+                    answer = services.answer_approve(
+                        acting_user=board_member, answer=answer, attestation=factories.APPROVAL
+                    )
+                elif decision == "changes_requested":
+                    answer = services.answer_request_changes(
+                        acting_user=board_member, answer=answer, reason="Fix the dose."
+                    )
+                else:
+                    answer = services.answer_reject(acting_user=board_member, answer=answer, reason="Out of scope.")
+        return answer, queued
+
+    return _decide

@@ -1,28 +1,16 @@
-"""Reader-site helpers: an isolated cache per test, and answers in any state."""
-
-import uuid
-from datetime import datetime
+"""Reader-site fixtures: an isolated cache per test, approved answers and their new revisions."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.utils import timezone
 
 from answers import clock
 from answers.models import Answer, Status
 from editorial.review import services
-from tests.conftest import APPROVAL, verify_citations
+from tests.factories import APPROVAL, at, verify_citations
 
 
 @pytest.fixture(autouse=True)
-def isolated_cache(settings):
-    """Each test gets its own key space in the configured cache (Redis when REDIS_URL is set),
-    so cached pages and rate-limit counters never leak between tests, and nothing is flushed."""
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {name: {**config, "KEY_PREFIX": prefix} for name, config in django_settings.CACHES.items()}
-
-
-def at(day: str, hour: int = 12) -> datetime:
-    return timezone.make_aware(datetime.fromisoformat(f"{day}T{hour:02d}:00"))
+def _isolated_cache(isolated_cache):
+    """Cached pages and rate-limit counters of one reader test never reach another."""
 
 
 @pytest.fixture

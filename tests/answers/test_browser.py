@@ -16,8 +16,8 @@ from django.urls import reverse
 from answers import clock
 from answers.models import Status
 from editorial.review import services
-from tests.answers.conftest import at
-from tests.conftest import APPROVAL, REQUIRE_SERVICES
+from tests.factories import APPROVAL, at
+from tests.support.services import REQUIRE_SERVICES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from answers.models import FollowUpQuestion
-from tests.conftest import REQUIRE_SERVICES
+from tests.support.services import REQUIRE_SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "Is intravenous iron safe during pregnancy?"

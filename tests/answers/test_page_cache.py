@@ -83,7 +83,7 @@ def test_an_overdue_review_gets_its_own_cached_page(client, settings, approved):
     from datetime import timedelta
 
     from answers import clock
-    from tests.answers.conftest import at
+    from tests.factories import at
 
     settings.REVIEW_OVERDUE_GRACE = timedelta(days=0)
     answer = approved("2025-03-24")

@@ -8,7 +8,7 @@ import pytest
 from answers import clock
 from answers.models import Status
 from editorial.review import services
-from tests.answers.conftest import at
+from tests.factories import APPROVAL, at
 
 PENDING_WARNING = "Educational purpose only • Exercise caution as content is pending human review"
 
@@ -96,8 +96,6 @@ def test_review_overdue_note_appears_only_after_the_grace_period(client, setting
 
 
 def test_reapproval_moves_the_review_dates_and_the_reviewer(client, approved, second_board_member):
-    from tests.conftest import APPROVAL
-
     answer = approved("2025-03-24")
     url = answer.get_absolute_url()
     assert "Dr. Maya Chen" in client.get(url).content.decode()  # now cached

@@ -34,8 +34,10 @@ def test_each_answer_is_in_the_state_its_last_event_says(db):
     for answer in Answer.objects.all():
         last = AuditEvent.objects.filter(answer=answer, action__in=STATE_ACTIONS).order_by("-id").first()
         assert last.to_state == answer.status
-        if answer.status == "approved":
-            assert answer.live_revision_id is not None and answer.pending_revision_id is None
+    approved = Answer.objects.filter(status="approved")
+    assert approved.exists()
+    assert not approved.filter(live_revision__isnull=True).exists()
+    assert not approved.filter(pending_revision__isnull=False).exists()
 
 
 def test_revision_hashes_and_verdicts_match_the_content(db):

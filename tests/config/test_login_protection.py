@@ -8,12 +8,6 @@ from answers.clients import client_ip
 LIMIT = settings.AXES_FAILURE_LIMIT  # LOGIN_FAILURE_LIMIT, 5 by default
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """Dozens of logins per test: hash the named users' passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def admin_login(client: Client, username: str, password: str, *, address: str = "10.0.0.1"):
     return client.post(
         "/admin/login/?next=/admin/",

@@ -22,11 +22,11 @@ from editorial.models import ApiToken, DraftReceipt, ExportStatus, ReportExport,
 from editorial.models.api import DeliveryStatus
 from editorial.review import services
 from editorial.webhooks import delivery as webhooks
-from tests.conftest import APPROVAL, verify_citations
-from tests.editorial.api.hooks import Receiver
-from tests.editorial.conftest import password_of, review_url, transition_url
-from tests.editorial.notifying import recipients
-from tests.editorial.workers import (
+from tests.editorial.admin.desk import review_url, transition_url
+from tests.editorial.webhooks.receiver import Receiver
+from tests.factories import APPROVAL, password_of, verify_citations
+from tests.support.mail import recipients
+from tests.support.workers import (
     broker_at,
     closed_port_url,
     purge_queue,

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass, field
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
@@ -13,7 +13,8 @@ from editorial.access import roles
 from editorial.models import ApiToken, AuditEvent, DraftReceipt, ReportExport, WebhookDelivery
 from editorial.models.exports import ExportStatus
 from editorial.review import checks, services
-from tests.conftest import APPROVAL, make_draft
+from tests import factories
+from tests.factories import APPROVAL
 
 ROLES = ("anonymous", "reader", "drafting_system", "author", "board_member", "editor", "superuser")
 
@@ -33,15 +34,11 @@ class World:
     users: dict
     tokens: dict
     ids: dict = field(default_factory=dict)
+    sessions: dict = field(default_factory=dict)  # role -> session key, for the admin and reader pages
 
 
 def build(client, specialty) -> World:
-    def user(name, *groups, staff=True, superuser=False):
-        u = User.objects.create_user(name, password=f"{name}-password", is_staff=staff, is_superuser=superuser)
-        for g in groups:
-            u.groups.add(Group.objects.get(name=g))
-        return u
-
+    user = factories.user
     users = {
         "reader": user("rita", staff=False),
         "drafting_system": user("drafter", roles.DRAFTING, staff=False),
@@ -53,8 +50,9 @@ def build(client, specialty) -> World:
         "superuser": user("root", superuser=True),
     }
     for key in ("author", "board_member", "second_reviewer"):
-        profile = ReviewerProfile.objects.create(user=users[key], display_name=key.title(), slug=key.replace("_", "-"))
-        profile.specialties.add(specialty)
+        factories.reviewer_profile(
+            users[key], display_name=key.title(), slug=key.replace("_", "-"), specialties=[specialty]
+        )
     # Every signed-in role carries a token, so the API's answer depends on the role, not on a missing token.
     tokens = {role: ApiToken.issue(user=users[role], name=f"{role} token")[1] for role in ROLES[1:]}
 
@@ -71,11 +69,11 @@ def build(client, specialty) -> World:
     drafted.refresh_from_db()
 
     # The author's hand-written revision, waiting in review by the board member.
-    authored = Answer.objects.get(
-        pk=services.draft_submit(
-            acting_user=users["author"],
-            draft=make_draft(specialty, question="How is anaemia in pregnancy treated?", source_kind=SourceKind.HUMAN),
-        ).answer_id
+    authored = factories.submitted(
+        by=users["author"],
+        specialty=specialty,
+        question="How is anaemia in pregnancy treated?",
+        source_kind=SourceKind.HUMAN,
     )
     authored = services.answer_start_review(acting_user=users["board_member"], answer=authored)
     authored.refresh_from_db()
@@ -83,8 +81,7 @@ def build(client, specialty) -> World:
 
     # An approved, public answer, with its decision sent as a webhook.
     published = Answer.objects.get(pk=response.json()["answer_id"])
-    for citation in drafted.pending_revision.citations.all():
-        checks.citation_verdict_record(acting_user=users["board_member"], citation=citation, verdict="verified")
+    factories.verify_citations(users["board_member"], drafted)
     published = services.answer_approve(acting_user=users["board_member"], answer=published, attestation=APPROVAL)
     published.refresh_from_db()
     assert published.status == Status.APPROVED

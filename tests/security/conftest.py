@@ -1,5 +1,8 @@
-"""Security tests: an isolated cache per test (rate-limit counters and cached pages
-never leak between tests) and the drafting API's token and client."""
+"""Security tests: an isolated cache per test."""
 
-from tests.answers.conftest import isolated_cache  # noqa: F401  (autouse)
-from tests.editorial.api.conftest import ApiClient, api, draft_payload, token  # noqa: F401
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(isolated_cache):
+    """Rate-limit counters and cached pages of one payload's test never reach another's."""

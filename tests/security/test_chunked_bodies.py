@@ -23,7 +23,7 @@ from django.db import close_old_connections, connection
 
 from config.wsgi import application
 from editorial.models import DraftReceipt
-from tests.editorial.workers import recreate_groups
+from tests.support.workers import recreate_groups
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFTS = "/api/v1/drafts/"

@@ -13,7 +13,7 @@ from answers.models import Answer, ReviewerProfile, Status
 from editorial.errors import Invalid
 from editorial.models import ApiToken, Comment
 from editorial.review import checks, services
-from tests.conftest import APPROVAL
+from tests.factories import APPROVAL
 
 HUGE = "x" * 100_000  # far past every field's limit, well under the request body limits
 DRAFTS = "/api/v1/drafts/"

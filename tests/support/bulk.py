@@ -1,12 +1,12 @@
 """Many answers at once, for the sweep benchmark and the query-count tests.
 
 Rows are written with bulk_create, bypassing the services on purpose: the
-point is a large table to sweep, not a believable history (no audit events).
+point is a large table to sweep or list, not a believable history (no audit events).
 The database's invariants still hold (answers.models.INVARIANTS): answers are
 written as new, and move to their status together with their revision.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -80,3 +80,39 @@ def bulk_answers(
             status=status, **{"live_revision" if approved else "pending_revision": revision}
         )
     return ids
+
+
+QUEUE_STATUSES = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED, Status.REJECTED]
+
+
+def bulk_queue(count: int, *, specialty, reviewer, offset: int = 0) -> None:
+    """`count` answers for the reviewers' list: every status in turn (each moved there with its
+    revision, as the database's invariants ask), waiting 0 to 499 hours, one in three (and every one
+    under review) held by `reviewer`, next review due from 30 days ago to a year on."""
+    now = clock.now()
+    questions = Question.objects.bulk_create(
+        Question(text=f"Bulk question {i}", slug=f"bulk-question-{i}", specialty=specialty)
+        for i in range(offset, offset + count)
+    )
+    answers = Answer.objects.bulk_create(
+        Answer(
+            question=question,
+            status_changed_at=now - timedelta(hours=i % 500),
+            reviewer=reviewer if i % 3 == 0 or QUEUE_STATUSES[i % len(QUEUE_STATUSES)] == Status.UNDER_REVIEW else None,
+            next_review_due=(now + timedelta(days=i % 400 - 30)).date(),
+        )
+        for i, question in enumerate(questions, start=offset)
+    )
+    Revision.objects.bulk_create(
+        Revision(answer=a, number=1, source_kind=SourceKind.MODEL, created_by=reviewer, content_hash=f"{a.pk:064x}")
+        for a in answers
+    )
+    revision = Subquery(Revision.objects.filter(answer=OuterRef("pk")).values("pk")[:1])
+    for n, status in enumerate(QUEUE_STATUSES):
+        ids = [a.pk for i, a in enumerate(answers, start=offset) if i % len(QUEUE_STATUSES) == n]
+        shown = (
+            {}
+            if status == Status.REJECTED
+            else {"live_revision" if status == Status.APPROVED else "pending_revision": revision}
+        )
+        Answer.objects.filter(pk__in=ids).update(status=status, **shown)

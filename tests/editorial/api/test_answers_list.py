@@ -1,8 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from answers import clock
 from answers.models import Status
-from editorial.review import services
 
 URL = "/api/v1/answers/"
 QUESTIONS = [
@@ -81,11 +83,13 @@ def test_answers_drafted_by_someone_else_are_not_listed(api, answer_in, editor):
 
 
 def test_the_queries_do_not_grow_with_the_page(api, answer_in, django_assert_max_num_queries):
-    for question in QUESTIONS:
-        answer = answer_in(Status.CHANGES_REQUESTED, question=question)
-        assert services.Answer.objects.get(pk=answer.pk).status == Status.CHANGES_REQUESTED
+    answer_in(Status.CHANGES_REQUESTED, question=QUESTIONS[0])
+    with CaptureQueriesContext(connection) as one_answer:
+        assert api.get(URL).json()["count"] == 1
+    for question in QUESTIONS[1:]:
+        answer_in(Status.CHANGES_REQUESTED, question=question)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(min(len(one_answer), 6)):
         assert api.get(URL).json()["count"] == 3
 
 

@@ -5,7 +5,7 @@ from answers.models import Revision
 from editorial.access import roles
 from editorial.models import ApiToken
 from editorial.models.api import token_digest
-from tests.editorial.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 URL = "/api/v1/drafts/"
 

@@ -1,8 +1,8 @@
 from answers.models import Status
 from editorial.models import ApiToken
 from editorial.review import checks, services
-from tests.conftest import APPROVAL
-from tests.editorial.api.conftest import ApiClient
+from tests.factories import APPROVAL, verify_citations
+from tests.support.api import ApiClient
 
 
 def _submit(api, payload) -> int:
@@ -54,8 +54,7 @@ def test_an_approved_draft_shows_the_live_revision_and_public_url(api, draft_pay
     draft_id = _submit(api, draft_payload())
     answer = services.Answer.objects.get(revisions__pk=draft_id)
     answer = services.answer_start_review(acting_user=board_member, answer=answer)
-    for citation in answer.pending_revision.citations.all():
-        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+    verify_citations(board_member, answer)
     answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
 
     body = api.get(f"/api/v1/drafts/{draft_id}/").json()
@@ -70,8 +69,7 @@ def test_an_older_draft_keeps_its_own_decision_when_a_new_revision_waits(api, dr
     first_id = _submit(api, draft_payload())
     answer = services.Answer.objects.get(revisions__pk=first_id)
     answer = services.answer_start_review(acting_user=board_member, answer=answer)
-    for citation in answer.pending_revision.citations.all():
-        checks.citation_verdict_record(acting_user=board_member, citation=citation, verdict="verified")
+    verify_citations(board_member, answer)
     answer = services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
     second_id = _submit(api, draft_payload(external_id="medrafter-0002"))
 

@@ -13,7 +13,7 @@ from editorial.access import roles
 from editorial.errors import Conflict
 from editorial.models import ApiToken, DraftReceipt
 from editorial.review import services
-from tests.editorial.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 URL = "/api/v1/drafts/"
 ANSWERS = "/api/v1/answers/"

@@ -5,7 +5,7 @@ from django.db import connection
 
 from answers.models import FollowUpQuestion, FollowUpStatus
 from editorial.models import ApiToken, AuditEvent
-from tests.editorial.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 
 @pytest.fixture
@@ -85,21 +85,24 @@ def test_two_systems_claiming_at_once_never_both_win(follow_up, drafter, second_
     question = follow_up()
     tokens = [ApiToken.issue(user=u, name=u.username)[1] for u in (drafter, second_system)]
     barrier = threading.Barrier(2)
-    statuses = []
+    statuses = {}
 
-    def claim(raw):
+    def claim(user, raw):
         try:
             barrier.wait()
-            statuses.append(ApiClient(Client(), raw).post(f"/api/v1/questions/{question.pk}/claim/").status_code)
+            response = ApiClient(Client(), raw).post(f"/api/v1/questions/{question.pk}/claim/")
+            statuses[user] = response.status_code
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=claim, args=(raw,)) for raw in tokens]
+    systems = (drafter, second_system)
+    threads = [threading.Thread(target=claim, args=(user, raw)) for user, raw in zip(systems, tokens, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    assert sorted(statuses) == [200, 409]
+    assert sorted(statuses.values()) == [200, 409]
+    [winner] = [user for user, status in statuses.items() if status == 200]
     question.refresh_from_db()
-    assert question.claimed_by in (drafter, second_system)
+    assert question.claimed_by == winner

@@ -14,7 +14,7 @@ from django.test import Client
 
 from answers.models import Revision, Status
 from editorial.review import services
-from tests.editorial.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 URL = "/api/v1/drafts/"
 N = 8

@@ -16,8 +16,8 @@ from answers.models import Revision
 from editorial.models import DraftReceipt, WebhookDelivery
 from editorial.models.api import DeliveryStatus
 from editorial.webhooks import delivery as webhooks
-from tests.editorial.api.conftest import DECIDED_AT
-from tests.editorial.api.hooks import Receiver
+from tests.editorial.webhooks.receiver import Receiver
+from tests.factories import DECIDED_AT
 
 URL = "/api/v1/drafts/"
 PUBLIC_NAME = "hooks.drafter.example"

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.editorial.reports.conftest import CHANGE_REASON, EXPECTED
+from tests.editorial.reports.history import CHANGE_REASON, EXPECTED
 
 
 def _run(*args) -> str:

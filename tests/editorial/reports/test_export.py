@@ -18,8 +18,8 @@ from config.celery import app as celery_app
 from editorial.models import ExportStatus, ReportExport
 from editorial.reports import tasks as export_tasks
 from editorial.reports.tasks import report_export_build, report_exports_expire
-from tests.editorial.reports.conftest import CHANGE_REASON
-from tests.editorial.workers import wait_for
+from tests.editorial.reports.history import CHANGE_REASON
+from tests.support.workers import wait_for
 
 
 @pytest.fixture(autouse=True)

@@ -40,7 +40,9 @@ def test_an_inactive_staff_member_is_sent_to_log_in_again(client, editor):
     editor.is_active = False
     editor.save()
     # Django's session auth drops inactive users, so they are anonymous again.
-    assert client.get(URLS[0]).status_code == 302
+    response = client.get(URLS[0])
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
 
 
 def test_reader_cannot_start_an_export(client, reader):

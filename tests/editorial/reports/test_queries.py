@@ -9,7 +9,7 @@ from answers.models import Status
 from editorial.reports import queries
 from editorial.reports.queries import ReportFilter
 from editorial.reports.sql import percentile_cont
-from tests.editorial.reports.conftest import CHANGE_REASON, EXPECTED, REJECT_REASON, H
+from tests.editorial.reports.history import CHANGE_REASON, EXPECTED, REJECT_REASON, H
 
 IN_RANGE = ReportFilter(date_from=date(2026, 1, 1), date_to=date(2026, 1, 20))
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from tests.editorial.reports.conftest import CHANGE_REASON, EXPECTED, RANGE
+from tests.editorial.reports.history import CHANGE_REASON, EXPECTED, RANGE
 
 PAGES = ["backlog", "throughput", "turnaround", "reviewers", "quality"]
 

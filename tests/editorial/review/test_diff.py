@@ -11,8 +11,8 @@ from answers.models import Status
 from editorial.admin import answers as answer_admin
 from editorial.review import services
 from editorial.review.diff import Budget, references_diff, revision_diff, section_diff, word_diff
-from tests.conftest import make_draft
-from tests.editorial.conftest import review_url
+from tests import factories
+from tests.editorial.admin.desk import review_url
 
 
 def section(heading, body):
@@ -236,7 +236,7 @@ def test_a_removed_reference_and_the_one_renumbered_after_it():
 def _revised(answer_in, drafter, specialty, old: str, new: str):
     answer = answer_in(Status.APPROVED, sections=[{"heading": "Dosing", "body": old}])
     services.draft_submit(
-        acting_user=drafter, draft=make_draft(specialty, sections=[{"heading": "Dosing", "body": new}])
+        acting_user=drafter, draft=factories.draft(specialty, sections=[{"heading": "Dosing", "body": new}])
     )
     return answer
 

@@ -12,8 +12,8 @@ from answers.models import Status
 from editorial.errors import InvalidState
 from editorial.models import AuditAction, AuditEvent
 from editorial.review import services
-from tests.conftest import APPROVAL
-from tests.editorial.conftest import messages_of, password_of, reloaded, transition_url
+from tests.editorial.admin.desk import messages_of, reloaded, transition_url
+from tests.factories import APPROVAL, password_of
 
 pytestmark = pytest.mark.django_db
 

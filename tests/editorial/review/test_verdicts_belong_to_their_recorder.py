@@ -12,8 +12,8 @@ from answers.models import Status
 from editorial.errors import Blocked, ReviewError
 from editorial.models import AuditEvent, CitationVerdict
 from editorial.review import checks, services
-from tests.conftest import APPROVAL, verify_citations
-from tests.editorial.conftest import messages_of, reloaded, review_url
+from tests.editorial.admin.desk import messages_of, reloaded, review_url
+from tests.factories import APPROVAL, verify_citations
 
 pytestmark = pytest.mark.django_db
 

@@ -75,7 +75,9 @@ def _draft(payload: str, n: int, external_id: str) -> dict:
                 "year": 2021,
                 "url": f"https://example.org/ref?{compact}"[:500],
                 "doi": f"10.1000/{compact}"[:200],
-            }
+            },
+            # A second citation: waivers never cover every citation of a revision.
+            {"number": 2, "title": "A plain second source", "year": 2020},
         ],
         "model": {"name": payload[:120], "version": "1.0"},
     }
@@ -108,7 +110,8 @@ def published(api, board_member, editor):
             checks.citation_verdict_record(
                 acting_user=board_member, citation=citation, verdict="verified", note=payload
             )
-            checks.citation_verdict_waive(acting_user=editor, citation=citation, reason=payload)
+            if citation.number == 1:
+                checks.citation_verdict_waive(acting_user=editor, citation=citation, reason=payload)
         checks.comment_add(acting_user=board_member, answer=answer_id, body=payload)
         services.answer_approve(acting_user=board_member, answer=answer_id, attestation=APPROVAL)
         return Answer.objects.select_related("question").get(pk=answer_id), revision

@@ -47,9 +47,9 @@ def test_the_board_page_lists_only_board_members(client, board_member, drafter):
 
 def test_creating_a_board_members_profile_is_audited(client, editor, specialty):
     from editorial.access import roles
-    from tests.conftest import _user
+    from tests.factories import user
 
-    member = _user("nadia", group=roles.BOARD)
+    member = user("nadia", roles.BOARD)
     client.force_login(editor)
     response = client.post(
         reverse(ADD), profile_form(member, specialty, display_name="Dr. Nadia Roy", credentials="MD", slug="nadia-roy")

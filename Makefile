@@ -43,8 +43,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# Redraw the state machine from the code.
+# Redraw the state machines from the code (a test fails when the committed files differ).
 docs: install
+	$(BIN)/python manage.py state_machine_docs > docs/state-machine.md
 	$(BIN)/python manage.py graph_transitions answers.Answer.status > docs/state-machine.dot
 
 clean:

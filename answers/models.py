@@ -1,9 +1,22 @@
 """Answers to clinical questions, their immutable revisions, and the review
-state machine that decides which revision readers see.
+state machines that decide which revision readers see.
+
+Three states, kept apart (docs/state-machine.md draws them from this code):
+
+- an answer's **publication** (`Answer.publication`: draft, published,
+  retracted) is what readers get. It is derived, never stored: published
+  while the answer has a live revision, retracted once withdrawn.
+- each revision's **review** (`RevisionReview.state`: submitted, under
+  review, changes requested, rejected, approved, withdrawn) is the outcome of
+  that revision alone. A decision on a re-draft never touches the live one.
+- an answer's **desk status** (`Answer.status`) is where the answer stands on
+  the review desk: the review of its pending revision while one is pending,
+  otherwise approved (published, nothing pending), rejected (never
+  published), retracted or new. Queues, filters and reports read it.
 
 Transitions are declared here, where the state lives; they never save and
 never check who is acting. `editorial.review.services` is the one way to run them:
-it checks the actor's right, runs the transition, saves and writes the audit
+it checks the actor's right, runs the transitions, saves and writes the audit
 event in one transaction.
 """
 
@@ -15,7 +28,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from answers import clock, search
 
@@ -74,6 +87,18 @@ class Status(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
+class Publication(models.TextChoices):
+    """What readers get of an answer (`Answer.publication`, derived from its live revision)."""
+
+    DRAFT = "draft", "Draft (never published)"
+    PUBLISHED = "published", "Published"
+    RETRACTED = "retracted", "Retracted"
+
+
+# The desk statuses in which the answer has a revision waiting for a decision.
+PENDING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED)
+
+
 # What readers may see: approved content that was not retracted. The one rule,
 # for querysets (`Answer.objects.public()`) and loaded answers (`answer.is_public`),
 # used by the reader site, the API, the admin and the webhooks.
@@ -107,8 +132,15 @@ INVARIANTS = (
         name="retracted_is_dated_and_not_live",
     ),
     models.CheckConstraint(
-        condition=models.Q(review_due=False) | models.Q(status=Status.APPROVED),
-        name="review_due_only_when_approved",
+        # Re-review concerns the live content, whatever re-draft is pending.
+        condition=models.Q(review_due=False) | models.Q(live_revision__isnull=False),
+        name="review_due_only_when_live",
+    ),
+    models.CheckConstraint(
+        # Published content stays published while a re-draft is decided:
+        # only approval (new, rejected), retraction or a re-draft leave these states.
+        condition=~models.Q(status__in=[Status.NEW, Status.REJECTED]) | models.Q(live_revision__isnull=True),
+        name="never_published_states_have_no_live_revision",
     ),
 )
 
@@ -179,6 +211,18 @@ class Answer(ConcurrentTransitionMixin, models.Model):
         """The `PUBLIC` rule for one loaded answer."""
         return self.live_revision_id is not None and self.status != Status.RETRACTED
 
+    @property
+    def publication(self) -> str:
+        """What readers get: published, retracted, or a draft never published."""
+        if self.is_public:
+            return Publication.PUBLISHED
+        if self.status == Status.RETRACTED:
+            return Publication.RETRACTED
+        return Publication.DRAFT
+
+    def get_publication_display(self) -> str:
+        return Publication(self.publication).label
+
     # -- conditions (their docstrings are the reasons people read) ---------------
     def has_pending_revision(self) -> bool:
         """there is no revision waiting for review."""
@@ -197,6 +241,7 @@ class Answer(ConcurrentTransitionMixin, models.Model):
 
     # -- transitions (never save; editorial.review.services does) ------------
     # Every review decision takes who decides (`by`) and the reason given, if any.
+    # The pending revision's own review moves with it (`RevisionReview`, by the services).
     @transition(
         field=status,
         source=[Status.NEW, Status.CHANGES_REQUESTED, Status.APPROVED, Status.RETRACTED],
@@ -239,15 +284,26 @@ class Answer(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=status, source=Status.UNDER_REVIEW, target=Status.CHANGES_REQUESTED)
     def request_changes(self, *, by, reason: str = "") -> None:
+        """The draft goes back to its drafting system; live content, if any, stays published."""
         self._moved()
 
-    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.REJECTED)
-    def reject(self, *, by, reason: str = "") -> None:
+    @transition(field=status, source=Status.UNDER_REVIEW, target=RETURN_VALUE(Status.REJECTED, Status.APPROVED))
+    def reject(self, *, by, reason: str = "") -> str:
+        """The pending revision is refused for good. A published answer stays published
+        on its live revision (and takes later drafts); one never published is rejected."""
         self.pending_revision = None
         self._moved()
+        return Status.APPROVED if self.live_revision_id is not None else Status.REJECTED
 
-    @transition(field=status, source=Status.APPROVED, target=Status.RETRACTED, conditions=[has_live_revision])
+    @transition(
+        field=status,
+        source=[Status.APPROVED, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED],
+        target=Status.RETRACTED,
+        conditions=[has_live_revision],
+    )
     def retract(self, *, by, reason: str = "") -> None:
+        """Withdraw the live content from readers, whatever is pending (the pending
+        revision is withdrawn with it)."""
         self.live_revision = None
         self.pending_revision = None
         self.review_due = False
@@ -402,6 +458,71 @@ class Citation(ImmutableModel):
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+
+
+class ReviewState(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REJECTED = "rejected", "Rejected"
+    APPROVED = "approved", "Approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# A revision's review is open in these states; the others are its outcome, kept for good.
+OPEN_REVIEW_STATES = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
+
+
+class RevisionReview(models.Model):
+    """The review of one revision, beside it (a revision itself is written once).
+
+    Each revision gets one when it is submitted. Its outcome stays with it: a
+    rejected re-draft is recorded as rejected here while its answer stays
+    published on the live revision. Moved only by `editorial.review.services`,
+    together with the answer's desk status.
+    """
+
+    revision = models.OneToOneField(Revision, primary_key=True, on_delete=models.PROTECT, related_name="review")
+    state = FSMField(default=ReviewState.SUBMITTED, choices=ReviewState.choices, protected=True, db_index=True)
+    changed_at = models.DateTimeField(default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "revision review"
+
+    def __str__(self) -> str:
+        return f"Review of revision {self.revision_id}: {self.get_state_display()}"
+
+    def _decided(self, by) -> None:
+        self.decided_by = by
+        self.changed_at = clock.now()
+
+    @transition(field=state, source=ReviewState.SUBMITTED, target=ReviewState.UNDER_REVIEW)
+    def start_review(self, *, by) -> None:
+        self.changed_at = clock.now()
+
+    @transition(field=state, source=ReviewState.UNDER_REVIEW, target=ReviewState.APPROVED)
+    def approve(self, *, by) -> None:
+        self._decided(by)
+
+    @transition(field=state, source=ReviewState.UNDER_REVIEW, target=ReviewState.CHANGES_REQUESTED)
+    def request_changes(self, *, by) -> None:
+        self._decided(by)
+
+    @transition(field=state, source=ReviewState.UNDER_REVIEW, target=ReviewState.REJECTED)
+    def reject(self, *, by) -> None:
+        self._decided(by)
+
+    @transition(
+        field=state,
+        source=[ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW, ReviewState.CHANGES_REQUESTED],
+        target=ReviewState.WITHDRAWN,
+    )
+    def withdraw(self, *, by) -> None:
+        """Its answer was retracted before a decision on it."""
+        self._decided(by)
 
 
 def canonical_content(*, sections: list[dict], citations: list[dict]) -> dict:

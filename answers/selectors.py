@@ -13,16 +13,14 @@ from django.db.models import F, Q, QuerySet
 
 from answers.models import (
     BOARD_GROUP,
+    PENDING_STATUSES,
     Answer,
     Audience,
     Citation,
     ReviewerProfile,
     Section,
     Specialty,
-    Status,
 )
-
-PENDING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED)
 
 
 def answer_list(*, query: str = "", specialty: str = "") -> QuerySet[Answer]:

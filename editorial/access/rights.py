@@ -46,6 +46,7 @@ def _board_refusal(user, answer: Answer) -> str | None:
 
 
 def may_submit(user, answer: Answer | None = None) -> str | None:
+    """Drafting systems and editors."""
     if is_drafting_system(user) or is_editor(user):
         return None
     return "Only drafting systems and editors may submit drafts."
@@ -80,6 +81,7 @@ def may_waive(user, answer: Answer) -> str | None:
 
 
 def may_start_review(user, answer: Answer) -> str | None:
+    """A board member who may review it (the assignee, if assigned), never its author."""
     if why := _board_refusal(user, answer):
         return why
     if _wrote_pending(user, answer):
@@ -101,6 +103,7 @@ def may_decide(user, answer: Answer) -> str | None:
 
 
 def may_reaffirm(user, answer: Answer) -> str | None:
+    """A board member who may review it, never the live revision's author."""
     if why := _board_refusal(user, answer):
         return why
     live = answer.live_revision
@@ -110,6 +113,7 @@ def may_reaffirm(user, answer: Answer) -> str | None:
 
 
 def may_retract(user, answer: Answer | None = None) -> str | None:
+    """Board members and editors."""
     if is_board_member(user) or is_editor(user):
         return None
     return "Only board members and editors may retract an answer."

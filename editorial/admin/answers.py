@@ -36,6 +36,9 @@ from editorial.errors import ReviewError
 from editorial.review import checks, selectors, services
 from editorial.review.diff import revision_diff
 
+# How many revisions the review page lists with their own review (newest first).
+REVISIONS_SHOWN = 10
+
 
 @dataclass(frozen=True)
 class CitationCheck:
@@ -224,6 +227,8 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             "answer": answer,
             "shown_revision": shown,
             "shown_is_pending": shown is not None and shown.pk == answer.pending_revision_id,
+            # Each revision's own review, newest first (the last few; the audit trail has the rest).
+            "revisions": list(answer.revisions.select_related("review").order_by("-number")[:REVISIONS_SHOWN]),
             "sections": render_sections(shown.sections.all()) if shown else [],
             "citations": citations,
             "anchor_prefix": "ref-",

@@ -2,7 +2,9 @@
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from answers.models import Publication, ReviewState
 
 
 class DraftCreatedOut(Schema):
@@ -36,8 +38,9 @@ class DraftOut(Schema):
     external_id: str
     answer_id: int
     revision: int
-    status: str
-    answer_status: str
+    status: str = Field(description="This draft's own review: " + ", ".join(ReviewState.values))
+    answer_status: str = Field(description="The answer's status on the review desk")
+    publication: str = Field(description="What readers get of the answer: " + ", ".join(Publication.values))
     live_revision: int | None
     public_url: str | None
     submitted_at: datetime

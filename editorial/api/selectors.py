@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
-from answers.models import Answer, Citation, FollowUpQuestion, FollowUpStatus, Revision, Status
+from answers.models import Answer, Citation, FollowUpQuestion, FollowUpStatus, Revision
 from editorial.models import AuditAction, AuditEvent
 
 # The reviewer decisions a drafting system learns about.
@@ -12,6 +12,7 @@ DECISION_ACTIONS = (
     AuditAction.REQUEST_CHANGES,
     AuditAction.REJECT,
     AuditAction.RETRACT,
+    AuditAction.REVISION_WITHDRAW,
 )
 
 
@@ -28,7 +29,9 @@ def decision_dict(event: AuditEvent) -> dict:
 
 def draft_for_user(*, revision_id: int, user) -> Revision:
     """A draft the user submitted (DoesNotExist, hence 404, for anyone else's)."""
-    return Revision.objects.select_related("answer__live_revision", "receipt").get(pk=revision_id, created_by=user)
+    return Revision.objects.select_related("answer__live_revision", "receipt", "review").get(
+        pk=revision_id, created_by=user
+    )
 
 
 def draft_detail(revision: Revision) -> dict:
@@ -38,12 +41,6 @@ def draft_detail(revision: Revision) -> dict:
             "id"
         )
     )
-    if answer.pending_revision_id == revision.pk:
-        status = answer.status
-    elif events:
-        status = events[-1].to_state
-    else:
-        status = Status.SUBMITTED
     citations = Citation.objects.filter(revision=revision).select_related("verdict").order_by("number")
     receipt = getattr(revision, "receipt", None)
     return {
@@ -51,8 +48,10 @@ def draft_detail(revision: Revision) -> dict:
         "external_id": revision.external_id or (receipt.external_id if receipt else ""),
         "answer_id": answer.pk,
         "revision": revision.number,
-        "status": status,
+        # The draft's own review; the answer's desk status and publication beside it.
+        "status": revision.review.state,
         "answer_status": answer.status,
+        "publication": answer.publication,
         "live_revision": answer.live_revision.number if answer.live_revision_id else None,
         "submitted_at": revision.created_at,
         "decisions": [decision_dict(e) for e in events],

@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     FOLLOWUP_CLAIM = "vetted.followup.claim", "A drafting system claimed a follow-up question"
     SIGNATURE_FAILED = "vetted.signature.fail", "Failed to sign (wrong password)"
     PROFILE_CHANGE = "vetted.profile.change", "Changed a public reviewer profile"
+    REVISION_WITHDRAW = "vetted.revision.withdraw", "Withdrew the pending revision with the retraction"
 
 
 class AuditEvent(ImmutableModel):

@@ -154,9 +154,7 @@ def digest_context() -> dict:
         .select_related("question", "reviewer")
         .order_by("status_changed_at")[:10]
     )
-    overdue = Answer.objects.filter(status=Status.APPROVED, review_due=True).aggregate(
-        n=Count("pk"), since=Min("next_review_due")
-    )
+    overdue = Answer.objects.public().filter(review_due=True).aggregate(n=Count("pk"), since=Min("next_review_due"))
     return {
         "backlog": [(labels[status], counts.get(status, 0)) for status in Status.values],
         "oldest": oldest,

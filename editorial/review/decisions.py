@@ -29,6 +29,9 @@ class Decision:
     needs_attestation: bool = False  # the attestation and the password, like an electronic signature
     blockers: Callable[[Answer], list[str]] | None = None  # what must be done first (empty: nothing)
     blocked: str = ""  # how a refusal by the blockers begins
+    # The transition it runs on the pending revision's own review (`answers.models.RevisionReview`);
+    # empty for a decision about the live content only.
+    revision_step: str = ""
 
     def refusal(self, *, user, answer: Answer) -> str | None:
         """Why `user` may not take this decision on `answer`, or None (the right only, not the state)."""
@@ -43,6 +46,7 @@ START_REVIEW = Decision(
     verb="start review of",
     label="Start review",
     help_text="Claim this review.",
+    revision_step="start_review",
 )
 APPROVE = Decision(
     "approve",
@@ -54,6 +58,7 @@ APPROVE = Decision(
     needs_attestation=True,
     blockers=approval_blockers,
     blocked="Approval is blocked",
+    revision_step="approve",
 )
 REAFFIRM = Decision(
     "reaffirm",
@@ -72,6 +77,7 @@ REQUEST_CHANGES = Decision(
     label="Request changes",
     help_text="Send the draft back with a reason.",
     needs_reason=True,
+    revision_step="request_changes",
 )
 REJECT = Decision(
     "reject",
@@ -79,8 +85,9 @@ REJECT = Decision(
     rights.may_decide,
     verb="reject",
     label="Reject",
-    help_text="Refuse this draft for good.",
+    help_text="Refuse this draft for good (published content stays published).",
     needs_reason=True,
+    revision_step="reject",
 )
 RETRACT = Decision(
     "retract",
@@ -88,8 +95,9 @@ RETRACT = Decision(
     rights.may_retract,
     verb="retract",
     label="Retract",
-    help_text="Withdraw the approved answer from readers.",
+    help_text="Withdraw the approved answer from readers (and any draft pending with it).",
     needs_reason=True,
+    revision_step="withdraw",
 )
 
 # Every decision by name. `submit` has no button: drafts arrive through the

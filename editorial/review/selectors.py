@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from answers import clock
-from answers.models import Answer, Citation, Section, Status
+from answers.models import PUBLIC, Answer, Citation, Section, Status
 from editorial.access import roles
 from editorial.models import AuditEvent, Comment
 
@@ -33,8 +33,9 @@ def overdue_q() -> Q:
 
 
 def due_for_rereview_q() -> Q:
-    """Approved content whose next review date has come (flagged by the sweep or not yet)."""
-    return Q(status=Status.APPROVED) & (Q(review_due=True) | Q(next_review_due__lte=clock.today()))
+    """Published content whose next review date has come (flagged by the sweep or not yet),
+    whatever re-draft is pending: re-review follows the live revision."""
+    return PUBLIC & (Q(review_due=True) | Q(next_review_due__lte=clock.today()))
 
 
 def _reviewable_by_q(user) -> Q:

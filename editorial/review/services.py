@@ -25,7 +25,9 @@ from answers.models import (
     Audience,
     Citation,
     Question,
+    ReviewState,
     Revision,
+    RevisionReview,
     Section,
     SourceKind,
     Specialty,
@@ -99,6 +101,28 @@ def _required_reason(reason: str | None) -> str:
     return reason
 
 
+def _decided_revision(answer: Answer, decision: Decision) -> Revision | None:
+    """The revision a decision is about: the pending one for a decision on a draft,
+    the live one for a decision on published content (re-approve, retract)."""
+    if decision.revision_step in ("", "withdraw"):
+        return answer.live_revision
+    return answer.pending_revision
+
+
+def _pending_review(answer: Answer, decision: Decision) -> RevisionReview | None:
+    """The pending revision's review that the decision moves too, locked; refused
+    (with the answer untouched) when that review cannot take the step."""
+    if not decision.revision_step or answer.pending_revision_id is None:
+        return None
+    review = RevisionReview.objects.select_for_update().get(revision_id=answer.pending_revision_id)
+    if not can_proceed(getattr(review, decision.revision_step)):
+        raise InvalidState(
+            f"Cannot {decision.verb} this answer: its pending revision is {review.get_state_display().lower()}.",
+            state=answer.status,
+        )
+    return review
+
+
 def _save_transition(answer: Answer) -> None:
     try:
         answer.save()
@@ -135,9 +159,14 @@ def _decide(
         if decision.blockers is not None and (blockers := decision.blockers(locked)):
             raise Blocked(f"{decision.blocked}: " + " ".join(blockers))
         before = locked.status
-        revision = locked.pending_revision or locked.live_revision
+        revision = _decided_revision(locked, decision)
+        pending, review = locked.pending_revision, _pending_review(locked, decision)
         getattr(locked, decision.name)(by=acting_user, reason=reason)
         _save_transition(locked)
+        if review is not None:
+            review_before = review.state
+            getattr(review, decision.revision_step)(by=acting_user)
+            review.save()
         effects.record(
             action=decision.action,
             actor=acting_user,
@@ -148,6 +177,18 @@ def _decide(
             reason=reason,
             data=data,
         )
+        if review is not None and review.state == ReviewState.WITHDRAWN:
+            # A retraction takes the revision pending with it: its own event, on its own revision.
+            effects.record(
+                action=AuditAction.REVISION_WITHDRAW,
+                actor=acting_user,
+                answer=locked,
+                revision=pending,
+                from_state=review_before,
+                to_state=review.state,
+                reason=reason,
+                data={"revision": pending.number},
+            )
     return locked
 
 
@@ -235,6 +276,7 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
                 for i, s in enumerate(content["sections"], start=1)
             )
             Citation.objects.bulk_create(Citation(revision=revision, **c) for c in content["citations"])
+            RevisionReview.objects.create(revision=revision)
             answer.submit(revision=revision)
             _save_transition(answer)
             effects.record(
@@ -326,7 +368,8 @@ def answer_mark_review_due(*, answer: Answer | int) -> bool:
 
 
 def answers_mark_review_due(*, answer_ids: list[int] | None = None, limit: int | None = None) -> list[int]:
-    """Flag every approved answer past its review date, set-based, for the sweep:
+    """Flag every published answer past its review date, set-based, for the sweep
+    (the live revision's date, whatever re-draft is pending):
 
     1. lock the due answers (of `answer_ids` if given; at most `limit`, by id);
     2. flag them with one UPDATE;
@@ -339,12 +382,15 @@ def answers_mark_review_due(*, answer_ids: list[int] | None = None, limit: int |
     with transaction.atomic():
         due = (
             Answer.objects.select_for_update(of=("self",))
-            .filter(status=Status.APPROVED, review_due=False, next_review_due__lte=clock.today())
+            .public()
+            .filter(review_due=False, next_review_due__lte=clock.today())
             .order_by("pk")
         )
         if answer_ids is not None:
             due = due.filter(pk__in=answer_ids)
-        rows = list(due.values("pk", "next_review_due", "live_revision_id", "live_revision__content_hash")[:limit])
+        rows = list(
+            due.values("pk", "status", "next_review_due", "live_revision_id", "live_revision__content_hash")[:limit]
+        )
         if not rows:
             return []
         ids = [row["pk"] for row in rows]
@@ -356,8 +402,8 @@ def answers_mark_review_due(*, answer_ids: list[int] | None = None, limit: int |
                     "answer_id": row["pk"],
                     "revision_id": row["live_revision_id"],
                     "revision_hash": row["live_revision__content_hash"],
-                    "from_state": Status.APPROVED,
-                    "to_state": Status.APPROVED,
+                    "from_state": row["status"],
+                    "to_state": row["status"],
                     "data": {"next_review_due": row["next_review_due"].isoformat()},
                 }
                 for row in rows

@@ -54,6 +54,7 @@ DECISIONS = {
     AuditAction.REQUEST_CHANGES: "changes_requested",
     AuditAction.REJECT: "rejected",
     AuditAction.RETRACT: "retracted",
+    AuditAction.REVISION_WITHDRAW: "withdrawn",
 }
 
 # Each attempt holds the delivery this long, so a second worker picking up the
@@ -80,7 +81,10 @@ def decision_payload(event: AuditEvent, receipt: DraftReceipt) -> dict:
         "external_id": receipt.external_id,
         "answer_id": answer.pk,
         "revision": receipt.revision.number,
-        "status": event.to_state,
+        # The draft's own review; the answer's desk status and what readers get beside it.
+        "status": receipt.revision.review.state,
+        "answer_status": answer.status,
+        "publication": answer.publication,
         "reason": event.reason,
         "decided_by": event.actor_label,
         "decided_at": event.created_at.isoformat(),
@@ -92,7 +96,7 @@ def record_delivery(event: AuditEvent) -> None:
     """effects handler: runs inside the decision's transaction."""
     if event.action not in DECISIONS or event.revision_id is None:
         return
-    receipt = DraftReceipt.objects.select_related("revision").filter(revision_id=event.revision_id).first()
+    receipt = DraftReceipt.objects.select_related("revision__review").filter(revision_id=event.revision_id).first()
     if receipt is None or not receipt.callback_url:
         return
     delivery = WebhookDelivery.objects.create(

@@ -40,8 +40,14 @@ def test_a_retracted_answer_is_dated_and_shows_nothing(answer_in):
     _refused(approved, "retracted_is_dated_and_not_live", status=Status.RETRACTED, retracted_at=clock.now())
 
 
-def test_only_an_approved_answer_is_due_for_re_review(answer_in):
-    _refused(answer_in(Status.SUBMITTED), "review_due_only_when_approved", review_due=True)
+def test_only_published_content_is_due_for_re_review(answer_in):
+    _refused(answer_in(Status.SUBMITTED), "review_due_only_when_live", review_due=True)
+
+
+def test_published_content_never_sits_in_a_never_published_state(answer_in):
+    approved = answer_in(Status.APPROVED)
+    _refused(approved, "never_published_states_have_no_live_revision", status=Status.REJECTED)
+    _refused(approved, "never_published_states_have_no_live_revision", status=Status.NEW)
 
 
 def test_rows_that_keep_the_invariants_are_accepted(answer_in):

@@ -89,6 +89,17 @@ def test_gunicorn_serves_the_health_probe_with_its_config(tmp_path):
     assert '"message": "Booting worker with pid' in (tmp_path / "gunicorn.log").read_text()
 
 
+def test_the_committed_state_machine_document_matches_the_code(capsys):
+    call_command("state_machine_docs")
+    written = capsys.readouterr().out
+    committed = (ROOT / "docs" / "state-machine.md").read_text()
+    assert written == committed, "run `make docs` and commit the result"
+    # it is drawn from the code: the re-draft rules are in it
+    assert "under_review --> approved: reject" in written
+    assert "changes_requested --> retracted: retract" in written
+    assert "| `withdraw` | submitted, under review, changes requested | withdrawn | `retract` |" in written
+
+
 def test_the_committed_state_machine_drawing_matches_the_code(capsys):
     call_command("graph_transitions", "answers.Answer.status")
     drawn = capsys.readouterr().out

@@ -39,3 +39,34 @@ def test_0007_fills_each_verdicts_revision_from_its_citation(answer_in, board_me
         _migrate(leaf)  # adds it again, filled from the citations
 
     assert dict(CitationVerdict.objects.values_list("pk", "revision")) == expected
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_0015_unfreezes_rejected_redrafts_and_gives_every_revision_its_review(answer_in, submit, board_member):
+    """Answers frozen by the old rule (rejected with a live revision) are published again,
+    and every revision gets its own review, read from where it stands and the audit trail."""
+    from answers.models import Answer, RevisionReview
+    from editorial.review import services
+
+    frozen = answer_in(Status.APPROVED)
+    redraft = services.answer_start_review(
+        acting_user=board_member, answer=submit(sections=[{"heading": "H", "body": "Changed [1]."}])
+    )
+    services.answer_reject(acting_user=board_member, answer=redraft, reason="Wrong dose.")
+    answer_in(Status.CHANGES_REQUESTED, question="Is iron safe in pregnancy?")
+    answer_in(Status.UNDER_REVIEW, question="Is ferritin enough?")
+    expected = dict(RevisionReview.objects.values_list("revision_id", "state"))
+    assert sorted(expected.values()) == ["approved", "changes_requested", "rejected", "under_review"]
+
+    leafs = [
+        node for app in ("answers", "editorial") for node in MigrationExecutor(connection).loader.graph.leaf_nodes(app)
+    ]
+    try:
+        _migrate([("answers", "0006_revision_external_id_per_submitter")])  # takes editorial 0015 back too
+        Answer.objects.filter(pk=frozen.pk).update(status=Status.REJECTED)  # the state the old rule left
+    finally:
+        _migrate(leafs)
+
+    frozen.refresh_from_db()
+    assert frozen.status == Status.APPROVED and frozen.is_public
+    assert dict(RevisionReview.objects.values_list("revision_id", "state")) == expected

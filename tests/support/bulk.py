@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
 from answers import clock
-from answers.models import Answer, Question, Revision, SourceKind, Status
+from answers.models import Answer, Question, ReviewState, Revision, RevisionReview, SourceKind, Status
 
 
 def bulk_answers(
@@ -57,7 +57,7 @@ def bulk_answers(
         ],
         batch_size=batch_size,
     )
-    Revision.objects.bulk_create(
+    revisions = Revision.objects.bulk_create(
         [
             Revision(
                 answer=a,
@@ -72,6 +72,7 @@ def bulk_answers(
         ],
         batch_size=batch_size,
     )
+    _reviews(revisions, status, batch_size=batch_size)
     ids = [a.pk for a in answers]
     revision = Subquery(Revision.objects.filter(answer=OuterRef("pk")).values("pk")[:1])
     for start in range(0, len(ids), batch_size):
@@ -80,6 +81,14 @@ def bulk_answers(
             status=status, **{"live_revision" if approved else "pending_revision": revision}
         )
     return ids
+
+
+def _reviews(revisions, status: str, *, batch_size: int | None = None) -> None:
+    """Each revision's own review, in the state its answer's desk status implies."""
+    state = ReviewState.SUBMITTED if status == Status.NEW else ReviewState(status)
+    RevisionReview.objects.bulk_create(
+        [RevisionReview(revision=r, state=state) for r in revisions], batch_size=batch_size
+    )
 
 
 QUEUE_STATUSES = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED, Status.REJECTED]
@@ -103,10 +112,12 @@ def bulk_queue(count: int, *, specialty, reviewer, offset: int = 0) -> None:
         )
         for i, question in enumerate(questions, start=offset)
     )
-    Revision.objects.bulk_create(
+    revisions = Revision.objects.bulk_create(
         Revision(answer=a, number=1, source_kind=SourceKind.MODEL, created_by=reviewer, content_hash=f"{a.pk:064x}")
         for a in answers
     )
+    for n, status in enumerate(QUEUE_STATUSES):
+        _reviews([r for i, r in enumerate(revisions, start=offset) if i % len(QUEUE_STATUSES) == n], status)
     revision = Subquery(Revision.objects.filter(answer=OuterRef("pk")).values("pk")[:1])
     for n, status in enumerate(QUEUE_STATUSES):
         ids = [a.pk for i, a in enumerate(answers, start=offset) if i % len(QUEUE_STATUSES) == n]

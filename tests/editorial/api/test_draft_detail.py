@@ -106,6 +106,8 @@ def test_a_retracted_answer_has_no_public_url(api, draft_payload, answer_in):
 
     body = api.get(f"/api/v1/drafts/{revision.pk}/").json()
 
-    assert body["status"] == "retracted"
+    assert body["status"] == "approved"  # the draft's own review: it was approved, then retracted
+    assert body["answer_status"] == "retracted"
+    assert body["publication"] == "retracted"
     assert body["public_url"] is None
     assert [d["action"] for d in body["decisions"]] == ["approve", "retract"]

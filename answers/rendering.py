@@ -81,9 +81,7 @@ def _link_markers(html: str, *, anchor_prefix: str, section: int | None = None) 
         marker = f' id="{marker_id(section, ordinal)}"' if section is not None else ""
         return f'<sup class="cite"{marker}>{links}</sup>'
 
-    return "".join(
-        MARKER_RE.sub(replace, piece) if linked else piece for piece, _tag, linked in _pieces(html)
-    )
+    return "".join(MARKER_RE.sub(replace, piece) if linked else piece for piece, _tag, linked in _pieces(html))
 
 
 @dataclass(frozen=True)

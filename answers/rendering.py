@@ -5,6 +5,7 @@ Drafted text is untrusted. Markdown is rendered with raw HTML off
 reference list, and the result is sanitised with an allow-list (nh3).
 """
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ from markdown_it import MarkdownIt
 from answers.citations import MARKER_RE, expand
 
 _markdown = MarkdownIt("js-default")
+
+
+@functools.lru_cache(maxsize=64)
+def _markdown_html(text: str) -> str:
+    """markdown-it's HTML (before markers and sanitising). The review page reads each body
+    twice (`render_sections`, `reading_blocks`): parsed once. Under 10 MB per process."""
+    return _markdown.render(text)
+
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote",
@@ -120,7 +129,7 @@ def reading_blocks(text: str) -> list[Block]:
         markers.clear()
         length = 0
 
-    for piece, tag, linked in _pieces(_markdown.render(text or "")):
+    for piece, tag, linked in _pieces(_markdown_html(text or "")):
         if tag is not None:
             if tag in _BLOCK_TAGS:
                 close()
@@ -172,7 +181,7 @@ def render_markdown(text: str, *, anchor_prefix: str = "ref-", section: int | No
 
     With `section` (its position, from 1), each marker carries its `marker_id`.
     """
-    html = _markdown.render(text or "")
+    html = _markdown_html(text or "")
     return mark_safe(sanitize(_link_markers(html, anchor_prefix=anchor_prefix, section=section)))
 
 

@@ -77,8 +77,12 @@ def sentences_citing(sections) -> list[CitingSentence]:
     for position, section in enumerate(sections, start=1):
         heading, body = heading_and_body(section)
         for block in reading_blocks(body):
+            markers, next_marker = block.markers, 0  # both in text order: one walk, not a scan per sentence
             for start, end in _block_sentences(block):
-                inside = [m for m in block.markers if start <= m.start < end]
+                first = next_marker
+                while next_marker < len(markers) and markers[next_marker].start < end:
+                    next_marker += 1
+                inside = [m for m in markers[first:next_marker] if m.start >= start]
                 if not inside:
                     continue
                 numbers = tuple(dict.fromkeys(n for m in inside for n in m.numbers))

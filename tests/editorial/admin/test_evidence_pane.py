@@ -273,3 +273,13 @@ def test_the_review_page_runs_the_same_queries_for_4_citations_and_40(client, dr
         assert progress(html) == f"<strong>{total} of {total}</strong> checked"
         assert html.count('class="to-draft"') == 2 * total  # its own sentence, and the summary's range
     assert counts["small"] == counts["large"]
+
+
+def test_a_draft_without_citations_shows_the_draft_alone(client, drafter, specialty, board_member):
+    sections = [{"heading": "Summary", "body": "Nothing cited here."}]
+    answer = factories.submitted(by=drafter, specialty=specialty, sections=sections, citations=[])
+    answer = services.answer_start_review(acting_user=board_member, answer=answer)
+    client.force_login(board_member)
+    html = page(client, answer)
+    assert '<div class="review-workspace no-evidence" id="workspace">' in html
+    assert 'id="evidence"' not in html and "Nothing cited here." in html

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from answers import clock
 from answers.models import Answer, Citation, Status
 from answers.rendering import render_sections
+from answers.sentences import CitingSentence, citing_sentences
 from editorial.access import rights
 from editorial.access.roles import is_board_member, is_editor
 from editorial.admin.decisions import DecisionsMixin, allowed_actions
@@ -42,10 +43,19 @@ REVISIONS_SHOWN = 10
 
 @dataclass(frozen=True)
 class CitationCheck:
+    """One citation of the shown revision as the evidence pane shows it (its card)."""
+
     citation: Citation
     verdict: object  # CitationVerdict or None
     blocker: str | None  # why it keeps the revision from approval (editorial.review.checks.citation_blocker)
     last_unwaived: bool  # the only citation not waived: it cannot be waived (checks._refuse_waiving_the_last)
+    sentences: tuple[CitingSentence, ...] = ()  # every sentence of the draft that cites it
+    checked: bool = False  # waived, or a verdict recorded by the holder of the review
+
+    @property
+    def card_id(self) -> str:
+        """The card's id: the draft's markers link to it."""
+        return f"{CARD_PREFIX}{self.citation.number}"
 
     @property
     def blocks_approval(self) -> bool:
@@ -56,7 +66,19 @@ class CitationCheck:
         return self.blocks_approval and not self.last_unwaived
 
 
-def _citation_checks(citations: list[Citation], *, holder_id: int | None) -> list[CitationCheck]:
+# The evidence cards' ids: `#citation-3` is the card of citation 3; the draft's markers link there.
+CARD_PREFIX = "citation-"
+
+
+def _checked(verdict, *, holder_id: int | None) -> bool:
+    if verdict is None:
+        return False
+    return verdict.waived_at is not None or (verdict.verdict != "" and verdict.reviewer_id == holder_id)
+
+
+def _citation_checks(
+    citations: list[Citation], *, holder_id: int | None, sentences: dict[int, list[CitingSentence]] | None = None
+) -> list[CitationCheck]:
     verdicts = [getattr(c, "verdict", None) for c in citations]
     unwaived = [c.pk for c, v in zip(citations, verdicts, strict=True) if v is None or v.waived_at is None]
     return [
@@ -65,6 +87,8 @@ def _citation_checks(citations: list[Citation], *, holder_id: int | None) -> lis
             v,
             checks.citation_blocker(c, v, holder_id=holder_id),
             last_unwaived=unwaived == [c.pk],
+            sentences=tuple((sentences or {}).get(c.number, ())),
+            checked=_checked(v, holder_id=holder_id),
         )
         for c, v in zip(citations, verdicts, strict=True)
     ]
@@ -220,6 +244,10 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
         user = request.user
         shown = answer.pending_revision or answer.live_revision
         citations = list(shown.citations.all()) if shown else []
+        sections = list(shown.sections.all()) if shown else []
+        citation_checks = _citation_checks(
+            citations, holder_id=answer.reviewer_id, sentences=citing_sentences(sections)
+        )
         under_review = answer.status == Status.UNDER_REVIEW and answer.pending_revision_id is not None
         context = {
             "title": f"Review: {answer.question}",
@@ -229,9 +257,11 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             "shown_is_pending": shown is not None and shown.pk == answer.pending_revision_id,
             # Each revision's own review, newest first (the last few; the audit trail has the rest).
             "revisions": list(answer.revisions.select_related("review").order_by("-number")[:REVISIONS_SHOWN]),
-            "sections": render_sections(shown.sections.all()) if shown else [],
+            # The draft as readers will see it; its markers link to the evidence cards and
+            # carry the ids the cards' quoted sentences link to.
+            "sections": render_sections(sections, anchor_prefix=CARD_PREFIX, marker_ids=True),
             "citations": citations,
-            "anchor_prefix": "ref-",
+            "anchor_prefix": "ref-",  # the reference list under the draft
             "diff": None,
             "time_in_state": timesince(answer.status_changed_at, clock.now()),
             "overdue": answer.overdue,
@@ -239,7 +269,8 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             "may_record_verdicts": under_review
             and rights.refusal(rights.may_record_verdict, user=user, answer=answer) is None,
             "may_waive": under_review and rights.refusal(rights.may_waive, user=user, answer=answer) is None,
-            "checks": _citation_checks(citations, holder_id=answer.reviewer_id),
+            "checks": citation_checks,
+            "checked_count": sum(check.checked for check in citation_checks),
             "verdict_form": VerdictForm(),
             "waiver_form": WaiverForm(),
             "comments": list(answer.comments.all()),

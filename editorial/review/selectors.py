@@ -180,6 +180,4 @@ def answer_for_review(answer_id) -> Answer | None:
 
 def audit_trail(answer: Answer, *, limit: int = AUDIT_TRAIL_LIMIT) -> list[AuditEvent]:
     """The answer's audit events, newest first (at most `limit`), with what their sentences read."""
-    return list(
-        AuditEvent.objects.filter(answer_id=answer.pk).select_related(*TRAIL_RELATED).order_by("-id")[:limit]
-    )
+    return list(AuditEvent.objects.filter(answer_id=answer.pk).select_related(*TRAIL_RELATED).order_by("-id")[:limit])

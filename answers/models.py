@@ -31,6 +31,7 @@ from django.urls import reverse
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from answers import clock, search
+from answers.citations import short_reference
 
 
 class ImmutableError(Exception):
@@ -458,6 +459,11 @@ class Citation(ImmutableModel):
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+
+    @property
+    def short_reference(self) -> str:
+        """First author and year ("Kantarjian 2016"), as a person names the citation."""
+        return short_reference(authors=self.authors, year=self.year, title=self.title)
 
 
 class ReviewState(models.TextChoices):

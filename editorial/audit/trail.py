@@ -83,7 +83,7 @@ def audit_record(
         created_at=clock.now(),
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=_actor_label(actor),
+        actor_label=user_label(actor),
         answer=answer,
         revision=revision,
         revision_hash=revision.content_hash if revision is not None else "",
@@ -122,7 +122,7 @@ def audit_record_many(entries: list[dict], *, actor=None) -> list[AuditEvent]:
             created_at=now,
             action=entry["action"],
             actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_label=_actor_label(actor),
+            actor_label=user_label(actor),
             answer_id=entry["answer_id"],
             revision_id=entry.get("revision_id"),
             revision_hash=entry.get("revision_hash") or "",
@@ -137,7 +137,8 @@ def audit_record_many(entries: list[dict], *, actor=None) -> list[AuditEvent]:
     return AuditEvent.objects.bulk_create(events)
 
 
-def _actor_label(actor) -> str:
+def user_label(actor) -> str:
+    """How the trail names a person: "maya (Dr. Maya Chen, MD)", "edith", or "system"."""
     if actor is None or not actor.is_authenticated:
         return "system"
     profile = getattr(actor, "reviewer_profile", None)  # RelatedObjectDoesNotExist is an AttributeError

@@ -23,6 +23,7 @@ import pydantic
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.text import Truncator
 from pydantic import ConfigDict, Field
 
 from answers import clock
@@ -353,6 +354,6 @@ def followup_claim(*, acting_user, question_id: int) -> FollowUpQuestion:
             action=AuditAction.FOLLOWUP_CLAIM,
             actor=acting_user,
             answer=question.answer,
-            data={"follow_up": question.pk},
+            data={"follow_up": question.pk, "question": Truncator(" ".join(question.text.split())).chars(200)},
         )
     return question

@@ -98,7 +98,7 @@ class AuditEvent(ImmutableModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} by {self.actor_label or 'system'}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.label} by {self.actor_label or 'system'}"
 
     @property
     def label(self) -> str:

@@ -5,6 +5,7 @@ answer transitions in `editorial.review.services`.
 """
 
 from django.db import transaction
+from django.utils.text import Truncator
 
 from answers import clock
 from answers.models import Answer, Citation, Status
@@ -14,6 +15,7 @@ from editorial.errors import Blocked, Invalid, InvalidState
 from editorial.models import AuditAction, CitationVerdict, Comment, Verdict
 
 COMMENT_MAX = 5000
+EXCERPT_MAX = 200  # the start of a comment, as its audit event quotes it
 NOTE_MAX = 2000  # a verdict's note and a waiver's reason
 
 
@@ -94,7 +96,7 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
             from_state=answer.status,
             to_state=answer.status,
             reason=note.strip(),
-            data={"citation": citation.number, "verdict": verdict},
+            data={"citation": citation.number, "reference": citation.short_reference, "verdict": verdict},
         )
     return row
 
@@ -126,7 +128,7 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
             from_state=answer.status,
             to_state=answer.status,
             reason=reason,
-            data={"citation": citation.number, "verdict": row.verdict},
+            data={"citation": citation.number, "reference": citation.short_reference, "verdict": row.verdict},
         )
     return row
 
@@ -158,6 +160,6 @@ def comment_add(*, acting_user, answer: Answer | int, body: str) -> Comment:
             answer=locked,
             from_state=locked.status,
             to_state=locked.status,
-            data={"comment": comment.pk},
+            data={"comment": comment.pk, "excerpt": Truncator(" ".join(body.split())).chars(EXCERPT_MAX)},
         )
     return comment

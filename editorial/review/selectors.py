@@ -14,6 +14,7 @@ from django.db.models import BooleanField, Case, Count, IntegerField, Prefetch, 
 from answers import clock
 from answers.models import PUBLIC, Answer, Citation, Section, Status
 from editorial.access import roles
+from editorial.audit.describe import TRAIL_RELATED
 from editorial.models import AuditEvent, Comment
 
 WAITING = (Status.SUBMITTED, Status.UNDER_REVIEW)
@@ -179,5 +180,5 @@ def answer_for_review(answer_id) -> Answer | None:
 
 
 def audit_trail(answer: Answer, *, limit: int = AUDIT_TRAIL_LIMIT) -> list[AuditEvent]:
-    """The answer's audit events, newest first (at most `limit`)."""
-    return list(AuditEvent.objects.filter(answer_id=answer.pk).order_by("-id")[:limit])
+    """The answer's audit events, newest first (at most `limit`), with what their sentences read."""
+    return list(AuditEvent.objects.filter(answer_id=answer.pk).select_related(*TRAIL_RELATED).order_by("-id")[:limit])

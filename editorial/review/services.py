@@ -37,7 +37,7 @@ from answers.models import (
 )
 from editorial.access import rights
 from editorial.audit import effects
-from editorial.audit.trail import audit_record_many
+from editorial.audit.trail import audit_record_many, user_label
 from editorial.errors import Blocked, Conflict, Invalid, InvalidState, NotAllowed
 from editorial.models import AuditAction
 from editorial.review.decisions import APPROVE, DECISIONS, REAFFIRM, SUBMIT, Decision
@@ -317,7 +317,12 @@ def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
             revision=locked.pending_revision,
             from_state=locked.status,
             to_state=locked.status,
-            data={"reviewer": reviewer.get_username(), "previous": previous.get_username() if previous else None},
+            data={
+                "reviewer": reviewer.get_username(),
+                "previous": previous.get_username() if previous else None,
+                "reviewer_label": user_label(reviewer),
+                "previous_label": user_label(previous) if previous else None,
+            },
         )
     return locked
 

@@ -6,7 +6,8 @@ Per payload: the draft is submitted (`POST /api/v1/drafts/`), sent back with the
 payload as the reason, submitted again, its citation verified with the payload as
 note, waived by an editor with the payload as reason, commented on with the payload,
 and approved. Then the reader page (and its JSON-LD), the list and search, the
-sitemap, the admin pages reviewers and editors read, the API's draft detail, the
+sitemap, the admin pages reviewers and editors read (the audit trail's sentences quote
+the reason and the note as text), the API's draft detail, the
 e-mails the history produced, the report pages and CSV exports, and the reports'
 refusals of a bad `export` or filter value (the payload as the value) are checked.
 
@@ -139,16 +140,21 @@ def _check_reader_pages(client, answer: Answer) -> None:
     assert all(loc.startswith("http://testserver/") for loc in locations)
 
 
-def _check_admin_pages(client, answer: Answer, revision: Revision, board_member, editor) -> None:
+def _check_admin_pages(client, answer: Answer, revision: Revision, board_member, editor, payload: str) -> None:
+    # The trail's sentences quote what people typed (reasons, notes, comments): as text.
+    sentences = [" ".join(f"{words}{payload}".split()) for words in ("Requested changes: ", ": verified: ")]
     client.force_login(board_member)
     html = _inert(client.get(reverse("admin:answers_answer_change", args=[answer.pk])), "review page (reviewer)")
     assert answer.question.text in visible_text(html)
+    assert all(sentence in visible_text(html) for sentence in sentences), "review page trail"
     _inert(client.get(reverse("admin:answers_answer_changelist")), "review queue (reviewer)")
     client.force_login(editor)
     _inert(client.get(reverse("admin:answers_answer_change", args=[answer.pk])), "review page (editor)")
     _inert(client.get(reverse("admin:answers_revision_change", args=[revision.pk])), "revision page")
     _inert(client.get(reverse("admin:answers_question_changelist")), "question list")
-    _inert(client.get(reverse("admin:editorial_auditevent_changelist")), "audit trail")
+    html = _inert(client.get(reverse("admin:editorial_auditevent_changelist")), "audit trail")
+    assert all(sentence in visible_text(html) for sentence in sentences), "audit trail"
+    assert " ".join(answer.question.text.split()) in visible_text(html)  # the question names the answer
     for event in AuditEvent.objects.filter(answer=answer).exclude(reason=""):
         _inert(client.get(reverse("admin:editorial_auditevent_change", args=[event.pk])), f"audit event {event.action}")
     _inert(
@@ -223,7 +229,7 @@ def test_a_drafted_payload_is_inert_everywhere_it_is_shown(
     answer, revision = published(payload)
 
     _check_reader_pages(client, answer)
-    _check_admin_pages(client, answer, revision, board_member, editor)
+    _check_admin_pages(client, answer, revision, board_member, editor, payload)
     _check_api(api, revision, payload)
     _check_emails(answer, editor)
     _check_reports(client, editor, payload)

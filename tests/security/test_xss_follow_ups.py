@@ -17,7 +17,7 @@ def answer(answer_in):
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_a_follow_up_payload_is_stored_as_text_and_never_echoed_as_markup(client, api, answer, payload):
+def test_a_follow_up_payload_is_stored_as_text_and_never_echoed_as_markup(client, api, answer, editor, payload):
     text = f"Asking: {payload}"
     url = reverse("answers:follow_up", args=[answer.question.slug])
 
@@ -32,6 +32,11 @@ def test_a_follow_up_payload_is_stored_as_text_and_never_echoed_as_markup(client
     assert [item["text"] for item in pending.json()["items"]] == [question.text]
     claimed = api.post(f"/api/v1/questions/{question.pk}/claim/")
     assert claimed.status_code == 200
+    # The claim's audit event quotes the question: as text in the audit trail.
+    client.force_login(editor)
+    trail = client.get(reverse("admin:editorial_auditevent_changelist")).content.decode()
+    assert executable_markup(trail) == []
+    assert "Claimed a reader's follow-up question for drafting: Asking:" in visible_text(trail)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

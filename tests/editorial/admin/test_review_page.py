@@ -80,7 +80,7 @@ def test_holder_records_a_verdict_per_citation(client, answer_in, board_member):
     verdict = CitationVerdict.objects.get(citation=citation)
     assert (verdict.verdict, verdict.note, verdict.reviewer) == ("unsupported", "Reports another dose.", board_member)
     event = AuditEvent.objects.get(answer_id=answer.pk, action="vetted.citation.verdict")
-    assert event.data == {"citation": 2, "verdict": "unsupported"}
+    assert event.data == {"citation": 2, "reference": "Trial of intravenous iron, 2020", "verdict": "unsupported"}
     page = client.get(review_url(answer))
     assert "Citation 2 is marked as not supporting the claim." in page.context["blockers"]
 

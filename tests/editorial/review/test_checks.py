@@ -15,7 +15,7 @@ def test_the_holder_records_a_verdict_with_a_note(answer_in, board_member):
     verdict = CitationVerdict.objects.get(citation=citation)
     assert (verdict.verdict, verdict.note, verdict.reviewer) == ("unverifiable", "Not found", board_member)
     event = answer.audit_events.get(action="vetted.citation.verdict")
-    assert event.data == {"citation": 1, "verdict": "unverifiable"}
+    assert event.data == {"citation": 1, "reference": "Guideline on iron deficiency, 2021", "verdict": "unverifiable"}
 
 
 def test_a_changed_verdict_replaces_the_earlier_one(answer_in, board_member):

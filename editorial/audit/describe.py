@@ -23,7 +23,7 @@ from datetime import date
 
 from django.utils.formats import date_format
 
-from answers.models import Answer, Revision, Status
+from answers.models import Answer, ReviewState, Revision, Status
 from editorial.audit.trail import action_label
 from editorial.models import AuditAction, AuditEvent, Verdict
 
@@ -36,10 +36,10 @@ _PROFILE_FIELDS = {"user": "user", "display_name": "display name", "conflict_of_
 
 def state_name(code: str) -> str:
     """A state as people say it: "under_review" -> "Under review"; an unknown code reads as itself."""
-    try:
-        return Status(code).label
-    except ValueError:
-        return code
+    for states in (Status, ReviewState):  # the desk status; a revision's own review ("withdrawn")
+        if code in states.values:
+            return states(code).label
+    return code
 
 
 def state_change(event: AuditEvent) -> str:
@@ -159,4 +159,5 @@ _SENTENCES = {
     ),
     AuditAction.SIGNATURE_FAILED: lambda event, data: "Failed to sign: wrong password",
     AuditAction.PROFILE_CHANGE: _profile_change,
+    AuditAction.REVISION_WITHDRAW: lambda event, data: _of_revision("Withdrew", event, data) + " with the retraction",
 }

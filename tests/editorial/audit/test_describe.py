@@ -60,6 +60,7 @@ def walked(drafter, specialty, board_member, author, editor):
     with clock.travel(clock.now() + settings.REVIEW_INTERVAL + timedelta(days=1)):
         services.answer_mark_review_due(answer=answer)
         services.answer_reaffirm(acting_user=board_member, answer=answer, attestation=APPROVAL)
+        services.draft_submit(acting_user=drafter, draft=draft)  # pending when retracted: withdrawn with it
         services.answer_retract(acting_user=editor, answer=answer, reason="The guideline was withdrawn.")
     follow_up = FollowUpQuestion.objects.create(text="And  in children?", answer=answer)
     followup_claim(acting_user=drafter, question_id=follow_up.pk)
@@ -101,7 +102,9 @@ def test_the_sentences_name_the_citation_the_verdict_the_revision_and_the_reason
         "Failed to sign: wrong password",
         "Approved revision 2",
         "Re-reviewed and re-approved revision 2",
+        "Submitted revision 3, drafted by medrafter 1.0",
         "Retracted: The guideline was withdrawn.",
+        "Withdrew revision 3 with the retraction",
         "Claimed a reader's follow-up question for drafting: And in children?",
     ]
     profile_change = next(e for e in walked if e.action == AuditAction.PROFILE_CHANGE)

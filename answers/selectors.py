@@ -5,10 +5,12 @@ shown only with `settings.SHOW_PENDING_ANSWERS`, flagged as pending, and never
 in listings, search or the sitemap. A retracted answer is gone, with a notice.
 """
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
 from answers.models import (
@@ -21,6 +23,24 @@ from answers.models import (
     Section,
     Specialty,
 )
+
+
+@contextlib.contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Run a page's queries against one moment of the database.
+
+    The list page counts, then reads the page's rows, in two statements: an approval
+    committed between them made the count one short and the newest answer took the
+    last place on the page, so a published answer vanished from the list. On
+    PostgreSQL the block is one read-only REPEATABLE READ transaction (inside a
+    transaction already open, a test's, that one's snapshot rules apply).
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(savepoint=False):
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def answer_list(*, query: str = "", specialty: str = "") -> QuerySet[Answer]:

@@ -33,20 +33,21 @@ def _requested_audience(request) -> str:
 def answer_list(request):
     query = request.GET.get("q", "")[:200]
     specialty = request.GET.get("specialty", "")[:120]
-    page = Paginator(selectors.answer_list(query=query, specialty=specialty), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "answers/answer_list.html",
-        {
-            "page": page,
-            "query": " ".join(query.split()),
-            "specialty": specialty,
-            "specialties": selectors.specialties_with_answers(),
-            "canonical_url": request.build_absolute_uri(reverse("answers:list")),
-        },
-    )
+    with selectors.one_snapshot():  # the count and the page's rows agree
+        page = Paginator(selectors.answer_list(query=query, specialty=specialty), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return render(
+            request,
+            "answers/answer_list.html",
+            {
+                "page": page,
+                "query": " ".join(query.split()),
+                "specialty": specialty,
+                "specialties": selectors.specialties_with_answers(),
+                "canonical_url": request.build_absolute_uri(reverse("answers:list")),
+            },
+        )
 
 
 def _shown_answer_or_gone(request, slug: str):

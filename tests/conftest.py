@@ -15,6 +15,7 @@ from editorial.access import roles
 from editorial.models import ApiToken
 from tests import factories
 from tests.support.api import ApiClient
+from tests.support.redis_server import PrivateRedis, available, production_settings
 from tests.support.services import CHROMIUM, REQUIRE_SERVICES, missing
 
 
@@ -92,6 +93,31 @@ def isolated_cache(settings):
     Autouse for the reader-site and security tests (their conftests)."""
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {name: {**config, "KEY_PREFIX": prefix} for name, config in django_settings.CACHES.items()}
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own (tests/support/redis_server.py), killed at the end."""
+    if not available():
+        message = "needs redis-server (Debian's redis-server package)"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{message} (VETTED_REQUIRE_SERVICES=1: integration tests may not skip)")
+        pytest.skip(message)
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def production_caches(private_redis, settings, monkeypatch):
+    """settings.CACHES as config/settings.py builds it for REDIS_URL=<the private Redis>."""
+    built = production_settings(private_redis.url, monkeypatch)
+    for name in ("DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS", "DJANGO_REDIS_LOGGER"):
+        if name in built:
+            setattr(settings, name, built[name])
+    settings.CACHES = built["CACHES"]
+    return built["CACHES"]
 
 
 # -- named users -------------------------------------------------------------

@@ -1,10 +1,11 @@
 """The list of approved answers: newest first, search, specialty filter, pagination."""
 
+import threading
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.urls import reverse
 
 from answers import search
@@ -90,6 +91,56 @@ def test_list_runs_a_fixed_number_of_queries(client, approved, django_assert_num
         approved(question=f"Question number {n} about anaemia?")
     with django_assert_num_queries(3):  # count, page, specialties
         client.get("/answers/")
+
+
+@pytest.fixture
+def eager_tasks():
+    """A committed approval's e-mail is sent in this process, not queued on the shared Redis."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_approval_committed_while_the_list_is_read_pushes_no_answer_off_it(
+    client, approved, answer_in, board_member, eager_tasks
+):
+    """The page counts, then reads its rows: an approval committing in between (here,
+    from another connection right after the count) must not change what the page lists."""
+    published = approved(question="What is the first-line treatment for gout?")
+    pending = answer_in(Status.UNDER_REVIEW)
+    verify_citations(board_member, pending)
+
+    def approve():
+        try:
+            services.answer_approve(acting_user=board_member, answer=pending, attestation=APPROVAL)
+        finally:
+            connections.close_all()
+
+    def approve_after_the_count(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith("SELECT COUNT(*)") and not done.is_set():
+            done.set()
+            approving = threading.Thread(target=approve)
+            approving.start()
+            approving.join()
+        return result
+
+    done = threading.Event()
+    with connection.execute_wrapper(approve_after_the_count):
+        during = client.get("/answers/")
+
+    assert done.is_set()
+    pending.refresh_from_db()
+    assert pending.status == Status.APPROVED
+    # One moment of the database: the count and the rows agree (before the approval).
+    assert "1 answer\n" in during.content.decode()
+    assert _questions(during) == [published.question.text]
+    assert _questions(client.get("/answers/")) == [pending.question.text, published.question.text]
 
 
 @pytest.mark.postgres

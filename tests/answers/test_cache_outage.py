@@ -1,95 +1,23 @@
 """A Redis outage is a cache miss, not an outage of the reader site.
 
-A private redis-server (its own free port, nothing saved) stands in for the
-production Redis, with the caches configured exactly as config/settings.py
-configures them for a REDIS_URL. Readers read answer pages and ask a follow-up
+A private redis-server (its own free port, nothing saved: the `private_redis`
+fixture, tests/support/redis_server.py) stands in for the production Redis,
+with the caches configured exactly as config/settings.py configures them for a
+REDIS_URL (`production_caches`). Readers read answer pages and ask a follow-up
 question; Redis is killed; every page still renders from the database (no
 500), and the follow-up is refused with a message (the rate limit fails
 closed); Redis comes back and pages are cached again.
 """
 
 import re
-import runpy
-import shutil
-import socket
-import subprocess
 import time
-from pathlib import Path
 
-import pytest
-import redis
 from django.test import Client
 from django.urls import reverse
 
 from answers.models import FollowUpQuestion
-from tests.support.services import REQUIRE_SERVICES
 
-ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "Is intravenous iron safe during pregnancy?"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PrivateRedis:
-    def __init__(self, port: int):
-        self.port = port
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if self.client().ping():
-                    return
-            except redis.exceptions.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def client(self) -> redis.Redis:
-        return redis.Redis(port=self.port, socket_timeout=1)
-
-    def page_keys(self) -> list[bytes]:
-        return self.client().keys("*answers:page:*")
-
-
-@pytest.fixture
-def private_redis():
-    if shutil.which("redis-server") is None:
-        message = "needs redis-server (Debian's redis-server package)"
-        if REQUIRE_SERVICES:
-            pytest.fail(f"{message} (VETTED_REQUIRE_SERVICES=1: integration tests may not skip)")
-        pytest.skip(message)
-    server = PrivateRedis(_free_port())
-    server.start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture
-def production_caches(private_redis, settings, monkeypatch):
-    """settings.CACHES as config/settings.py builds it for REDIS_URL=<the private Redis>."""
-    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{private_redis.port}/0")
-    built = runpy.run_path(str(ROOT / "config" / "settings.py"))
-    for name in ("DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS", "DJANGO_REDIS_LOGGER"):
-        if name in built:
-            setattr(settings, name, built[name])
-    settings.CACHES = built["CACHES"]
-    return built["CACHES"]
 
 
 def _read_pages(urls: list[str]) -> list[tuple[str, int]]:

@@ -10,6 +10,7 @@ import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 
 from answers import clock
 from answers.models import Answer, Citation, Specialty
@@ -123,9 +124,13 @@ def _draft(rng: random.Random, *, question: str, specialty: Specialty, topic: st
 
 
 def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, specialty, topic: str):
-    """Yield (time, step) pairs for one answer's history, in time order."""
+    """Yield (time, step) pairs for one answer's history, in time order.
+
+    The reviewer is a board member holding the answer's specialty, whether or not
+    REVIEW_REQUIRES_SPECIALTY is on: the demo shows the board as the board page describes it.
+    """
     t = start
-    reviewer = rng.choice(users["board"])
+    reviewer = rng.choice(_holders(users["board"], specialty))
     state = {"answer": None}
 
     def gap(low=2, high=60):
@@ -195,9 +200,17 @@ def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, spe
         yield due, lambda: services.answer_mark_review_due(answer=state["answer"])
 
 
+def _holders(board: list, specialty: Specialty) -> list:
+    holders = [user for user in board if specialty in user.reviewer_profile.specialties.all()]
+    if not holders:
+        raise ValueError(f"No demo board member holds {specialty}: give one the specialty in load_demo.PROFILES.")
+    return holders
+
+
 def build_history(*, users: dict, now: datetime, count: int = 200, seed: int = 7) -> int:
     """Create `count` synthetic answers spread over every state. Returns steps run."""
     rng = random.Random(seed)
+    prefetch_related_objects(users["board"], "reviewer_profile__specialties")
     specialties = {s.slug: s for s in Specialty.objects.all()}
     weights = [w for _, w in OUTCOMES]
     plans = []

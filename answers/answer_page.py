@@ -2,8 +2,8 @@
 
 The cache key names everything the page shows: the answer, the revision shown
 (live, or pending with SHOW_PENDING_ANSWERS), the answer's audience and the
-one the reader asked for, the review facts a re-approval changes, and whether
-the review is overdue today. A new approval therefore moves the key and the
+one the reader asked for, the review facts a re-approval changes, whether
+the review is overdue today and whether the specialty rule is on. A new approval therefore moves the key and the
 stale page is never read again: invalidation needs no hook into the review
 services (and `answers` never imports `editorial`).
 
@@ -31,9 +31,9 @@ from answers import clock, jsonld
 from answers.forms import AudienceForm, FollowUpForm
 from answers.models import Audience
 from answers.rendering import render_sections
-from answers.selectors import ReaderAnswer, revision_content
+from answers.selectors import ReaderAnswer, reviewer_specialties, revision_content, specialty_rule
 
-CACHE_VERSION = "2"  # bump when the page's templates or the cached value change shape
+CACHE_VERSION = "3"  # bump when the page's templates or the cached value change shape
 ANCHOR_PREFIX = "ref-"
 
 
@@ -53,6 +53,7 @@ def cache_key(shown: ReaderAnswer, *, host: str) -> str:
             answer.last_reviewed,
             answer.next_review_due,
             review_overdue(shown),
+            specialty_rule(),
             host,
         )
     )
@@ -131,6 +132,8 @@ def _render(
         "question": answer.question,
         "pending": shown.pending,
         "reviewer": None if shown.pending else profile,
+        "reviewer_specialties": [] if shown.pending else reviewer_specialties(answer, profile),
+        "specialty_rule": specialty_rule(),
         "sections": render_sections(sections, anchor_prefix=ANCHOR_PREFIX),
         "citations": citations,
         "anchor_prefix": ANCHOR_PREFIX,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from answers.models import (
     BOARD_GROUP,
@@ -153,6 +153,7 @@ def answer_for_reader(*, slug: str, audience: str) -> ReaderAnswer | Retracted |
         Answer.objects.filter(question__slug=slug)
         .select_related("question__specialty", "approved_by__reviewer_profile")
         .only(*READER_FIELDS)
+        .annotate(reviewer_holds_specialty=Exists(_held(OuterRef("approved_by"), OuterRef("question__specialty"))))
     )
     show_pending = settings.SHOW_PENDING_ANSWERS
     visible = {}
@@ -181,6 +182,28 @@ def answer_for_reader(*, slug: str, audience: str) -> ReaderAnswer | Retracted |
     if retracted:
         return Retracted(answer=max(retracted, key=lambda a: a.retracted_at))
     return None
+
+
+def _held(user, specialty):
+    return ReviewerProfile.specialties.through.objects.filter(reviewerprofile__user=user, specialty=specialty)
+
+
+def reviewer_specialties(answer: Answer, profile: ReviewerProfile | None) -> list[str]:
+    """What the answer page says beside its reviewer's name: the answer's specialty when the
+    reviewer holds it (no query: `answer_for_reader` asked), else the specialties they hold."""
+    if profile is None:
+        return []
+    if getattr(answer, "reviewer_holds_specialty", False):
+        return [answer.question.specialty.name]
+    return list(profile.specialties.order_by("name").values_list("name", flat=True))
+
+
+def specialty_rule() -> bool:
+    """Whether the board reviews only within its specialties: what the reader pages may claim.
+
+    The setting is REVIEW_REQUIRES_SPECIALTY (config/settings.py), enforced by the editorial
+    review; `answers` only reads it, to say no more than is configured."""
+    return bool(getattr(settings, "REVIEW_REQUIRES_SPECIALTY", False))
 
 
 def revision_content(revision_id: int) -> tuple[list[Section], list[Citation]]:

@@ -141,6 +141,7 @@ def editorial_policy(request):
             "review_interval_days": settings.REVIEW_INTERVAL.days,
             "overdue_grace_days": settings.REVIEW_OVERDUE_GRACE.days,
             "contact_email": settings.EDITORIAL_CONTACT_EMAIL,
+            "specialty_rule": selectors.specialty_rule(),
             "canonical_url": request.build_absolute_uri(reverse("answers:editorial_policy")),
         },
     )
@@ -153,6 +154,7 @@ def board(request):
         "answers/board.html",
         {
             "members": selectors.board_members(),
+            "specialty_rule": selectors.specialty_rule(),
             "canonical_url": request.build_absolute_uri(reverse("answers:board")),
         },
     )

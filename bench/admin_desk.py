@@ -31,7 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from answers import clock  # noqa: E402
-from answers.models import Answer, Question, Specialty, Status  # noqa: E402
+from answers.models import Answer, Question, ReviewerProfile, Specialty, Status  # noqa: E402
 from editorial.access import roles  # noqa: E402
 from editorial.review import checks, services  # noqa: E402
 
@@ -49,6 +49,9 @@ def build(answers: int, citations: int):
     specialty = Specialty.objects.create(name="Hematology/Oncology", slug="hematology-oncology")
     drafter = _user("drafter", roles.DRAFTING, staff=False)
     board = _user("maya", roles.BOARD)
+    # Board members review within their specialties (REVIEW_REQUIRES_SPECIALTY, on by default).
+    profile = ReviewerProfile.objects.create(user=board, display_name="Dr. Maya Chen", slug="maya-chen")
+    profile.specialties.add(specialty)
     now = clock.now()
     batch = 5000
     for start in range(0, answers, batch):

@@ -319,7 +319,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 # How long an approval holds before the answer is due for re-review.
 REVIEW_INTERVAL = timedelta(days=envint("REVIEW_INTERVAL_DAYS", 365))
 # Only board members holding the answer's specialty may review it.
-REVIEW_REQUIRES_SPECIALTY = envbool("REVIEW_REQUIRES_SPECIALTY", False)
+REVIEW_REQUIRES_SPECIALTY = envbool("REVIEW_REQUIRES_SPECIALTY", True)
 # Show answers still pending review (with a warning) to readers.
 SHOW_PENDING_ANSWERS = envbool("SHOW_PENDING_ANSWERS", False)
 # Days past next_review_due before the reader page says the review is overdue.

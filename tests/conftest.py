@@ -144,11 +144,23 @@ def board_member(db, specialty):
 
 
 @pytest.fixture
-def second_board_member(db):
-    """daniel: on the board, holding no specialty."""
+def second_board_member(db, specialty):
+    """daniel: on the board, holding the specialty too (a second reviewer for maya's answers)."""
     daniel = factories.user("daniel", roles.BOARD)
-    factories.reviewer_profile(daniel, display_name="Dr. Daniel Okafor", credentials="MD, PhD", slug="daniel-okafor")
+    factories.reviewer_profile(
+        daniel, display_name="Dr. Daniel Okafor", credentials="MD, PhD", slug="daniel-okafor", specialties=[specialty]
+    )
     return daniel
+
+
+@pytest.fixture
+def outside_board_member(db, other_specialty):
+    """omar: on the board, holding only Cardiology, not the specialty of the answers `submit` makes."""
+    omar = factories.user("omar", roles.BOARD)
+    factories.reviewer_profile(
+        omar, display_name="Dr. Omar Haddad", credentials="MD", slug="omar-haddad", specialties=[other_specialty]
+    )
+    return omar
 
 
 @pytest.fixture

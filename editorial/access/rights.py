@@ -12,21 +12,74 @@ it in `has_transition_perm`, never when a transition runs.
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db.models import Q
 
-from answers.models import Answer
-from editorial.access.roles import is_board_member, is_drafting_system, is_editor
+from answers.models import Answer, ReviewerProfile
+from editorial.access.roles import BOARD, is_board_member, is_drafting_system, is_editor
 from editorial.errors import NotAllowed
 
 Right = Callable[..., str | None]
 
 
-def _holds_specialty(user, answer: Answer) -> bool:
-    if not settings.REVIEW_REQUIRES_SPECIALTY:
-        return True
-    profile = getattr(user, "reviewer_profile", None)
-    if profile is None:
-        return False
-    return profile.specialties.filter(pk=answer.question.specialty_id).exists()
+# -- the specialty rule, once --------------------------------------------------------
+# With REVIEW_REQUIRES_SPECIALTY (on by default), a board member reviews an answer only
+# when their reviewer profile lists the specialty of the answer's question. The rule
+# has three forms, kept side by side so they cannot drift (tests/editorial/review/
+# test_specialty_rule.py checks that they agree): per object (`holds_specialty`), as a
+# filter on answers (`holds_specialty_q`, within `reviewable_by_q`) and as a filter on
+# users (`may_review_q`).
+
+
+def specialty_rule() -> bool:
+    """Whether reviewers must hold the answer's specialty (settings.REVIEW_REQUIRES_SPECIALTY)."""
+    return settings.REVIEW_REQUIRES_SPECIALTY
+
+
+def _held_specialty_ids(user) -> frozenset[int]:
+    """The specialties on `user`'s reviewer profile: one query, then kept on the user object
+    for its life (a request), as `roles` keeps the user's groups."""
+    held = getattr(user, "_vetted_specialties", None)
+    if held is None:
+        held = frozenset(
+            ReviewerProfile.specialties.through.objects.filter(reviewerprofile__user_id=user.pk).values_list(
+                "specialty_id", flat=True
+            )
+        )
+        user._vetted_specialties = held
+    return held
+
+
+def holds_specialty(user, answer: Answer) -> bool:
+    """Per object: `user` may review `answer` as far as the specialty rule goes."""
+    return not specialty_rule() or answer.question.specialty_id in _held_specialty_ids(user)
+
+
+def holds_specialty_q(user) -> Q:
+    """On answers: `holds_specialty`, as a filter."""
+    return Q(question__specialty__reviewers__user=user) if specialty_rule() else Q()
+
+
+def reviewable_by_q(user) -> Q:
+    """On answers: the answers `user` may review (`may_review`, as a filter).
+
+    Board membership, the specialty rule, never the author of the pending revision.
+    """
+    if not is_board_member(user):
+        return Q(pk__in=[])
+    return ~Q(pending_revision__created_by=user) & holds_specialty_q(user)
+
+
+def may_review_q(*, specialty_id: int, author_ids=()) -> Q:
+    """On users: who may review an answer of `specialty_id` whose pending revision one of
+    `author_ids` wrote (`may_review`, as a filter). For answers of several specialties,
+    `.filter()` once per specialty: each call joins the profile's specialties anew."""
+    q = Q(is_active=True, groups__name=BOARD)
+    if specialty_rule():
+        q &= Q(reviewer_profile__specialties=specialty_id)
+    authors = [pk for pk in author_ids if pk is not None]
+    if authors:
+        q &= ~Q(pk__in=authors)
+    return q
 
 
 def _wrote_pending(user, answer: Answer | None) -> bool:
@@ -37,8 +90,11 @@ def _wrote_pending(user, answer: Answer | None) -> bool:
 def _board_refusal(user, answer: Answer) -> str | None:
     if not is_board_member(user):
         return "Only Medical Advisory Board members may review answers."
-    if not _holds_specialty(user, answer):
-        return f"You do not hold the specialty {answer.question.specialty} required to review this answer."
+    if not holds_specialty(user, answer):
+        return (
+            f"This answer is in {answer.question.specialty}, a specialty your reviewer profile does not list: "
+            "board members review only within their specialties."
+        )
     return None
 
 
@@ -140,6 +196,21 @@ def require(right: Right, *, user, answer: Answer | None) -> None:
         raise NotAllowed(why)
 
 
+def assignment_refusal(reviewer, answer: Answer) -> str | None:
+    """Why `reviewer` could not be assigned this answer's review, said of them, or None."""
+    if not is_board_member(reviewer):
+        return f"{reviewer} is not an active member of the Medical Advisory Board."
+    if not holds_specialty(reviewer, answer):
+        return (
+            f"{reviewer} does not hold {answer.question.specialty}, this answer's specialty: "
+            "board members review only within their specialties."
+        )
+    if _wrote_pending(reviewer, answer):
+        return f"{reviewer} wrote this revision; another board member must review it."
+    return None
+
+
 def may_review(user, answer: Answer) -> bool:
-    """Whether `user` could be assigned this answer's review."""
-    return _board_refusal(user, answer) is None and not _wrote_pending(user, answer)
+    """Whether `user` could be assigned this answer's review (per object; `reviewable_by_q` and
+    `may_review_q` are the same rule as filters)."""
+    return assignment_refusal(user, answer) is None

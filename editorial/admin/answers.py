@@ -166,7 +166,13 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
 
     @admin.action(description="Assign a reviewer to the selected answers")
     def assign_reviewer(self, request, queryset):
-        form = AssignForm(request.POST if "apply" in request.POST else None, reviewers=selectors.board_members())
+        # The list offers only members who may review every selected answer; a member chosen
+        # anyway (a stale page) is refused by the service, answer by answer, saying why.
+        eligible = selectors.eligible_reviewers(queryset)
+        applying = "apply" in request.POST
+        form = AssignForm(
+            request.POST if applying else None, reviewers=selectors.board_members() if applying else eligible
+        )
         if form.is_valid():
             reviewer = form.cleaned_data["reviewer"]
             self._each(
@@ -176,6 +182,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
                 done=f"Assigned {reviewer.get_username()} to {{n}} answer(s).",
             )
             return None
+        form.fields["reviewer"].queryset = eligible  # a refused form offers the eligible members again
         return TemplateResponse(
             request,
             "admin/editorial/answer/assign_reviewer.html",
@@ -186,6 +193,8 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
                 "form": form,
                 "answers": queryset,
                 "count": queryset.count(),
+                "specialties": selectors.specialties_of(queryset),
+                "specialty_rule": rights.specialty_rule(),
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 "select_across": request.POST.get("select_across", "0"),
             },
@@ -287,7 +296,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
         assignable = answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
         if assignable and rights.refusal(rights.may_assign, user=user, answer=answer) is None:
             context["assign_form"] = AssignForm(
-                initial={"reviewer": answer.reviewer_id}, reviewers=selectors.board_members()
+                initial={"reviewer": answer.reviewer_id}, reviewers=selectors.eligible_reviewers_of(answer)
             )
         return context
 

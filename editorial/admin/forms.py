@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import pluralize
 
 from editorial.errors import Invalid
 from editorial.models import Verdict
@@ -92,4 +93,8 @@ class AssignForm(forms.Form):
 
 def _reviewer_label(user) -> str:
     profile = getattr(user, "reviewer_profile", None)
-    return f"{profile} ({user.get_username()})" if profile else user.get_username()
+    label = f"{profile} ({user.get_username()})" if profile else user.get_username()
+    open_reviews = getattr(user, "open_reviews", None)  # annotated by selectors.eligible_reviewers
+    if open_reviews is None:
+        return label
+    return f"{label}: {open_reviews} open review{pluralize(open_reviews)}"

@@ -10,6 +10,7 @@ import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 
 from answers import clock
 from answers.models import Answer, Citation, Specialty
@@ -60,6 +61,7 @@ QUESTION_FORMS = [
     "What are the common adverse events of the drugs used for {topic}?",
     "When should a patient with {topic} be referred to a specialist?",
 ]
+AUDIENCE_SUFFIXES = ("", " (explained for patients)")
 MODELS = [("medrafter", "1.0"), ("medrafter", "1.1"), ("guideline-writer", "2.3")]
 CHANGE_REASONS = [
     "Citation 2 does not support the dosing claim.",
@@ -123,9 +125,13 @@ def _draft(rng: random.Random, *, question: str, specialty: Specialty, topic: st
 
 
 def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, specialty, topic: str):
-    """Yield (time, step) pairs for one answer's history, in time order."""
+    """Yield (time, step) pairs for one answer's history, in time order.
+
+    The reviewer is a board member holding the answer's specialty, whether or not
+    REVIEW_REQUIRES_SPECIALTY is on: the demo shows the board as the board page describes it.
+    """
     t = start
-    reviewer = rng.choice(users["board"])
+    reviewer = rng.choice(_holders(users["board"], specialty))
     state = {"answer": None}
 
     def gap(low=2, high=60):
@@ -195,37 +201,48 @@ def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, spe
         yield due, lambda: services.answer_mark_review_due(answer=state["answer"])
 
 
+def _holders(board: list, specialty: Specialty) -> list:
+    holders = [user for user in board if specialty in user.reviewer_profile.specialties.all()]
+    if not holders:
+        raise ValueError(f"No demo board member holds {specialty}: give one the specialty in load_demo.PROFILES.")
+    return holders
+
+
+def _questions() -> list[tuple[str, str, str, str]]:
+    """Every (specialty, topic, question form, audience) the demo can ask, taking the
+    specialties in turn, so any `count` of them spreads over every specialty."""
+    per_specialty = [
+        [(slug, topic, form, suffix) for topic in topics for form in QUESTION_FORMS for suffix in AUDIENCE_SUFFIXES]
+        for slug, topics in TOPICS.items()
+    ]
+    return [q for group in zip(*per_specialty, strict=True) for q in group]
+
+
 def build_history(*, users: dict, now: datetime, count: int = 200, seed: int = 7) -> int:
     """Create `count` synthetic answers spread over every state. Returns steps run."""
     rng = random.Random(seed)
+    prefetch_related_objects(users["board"], "reviewer_profile__specialties")
     specialties = {s.slug: s for s in Specialty.objects.all()}
     weights = [w for _, w in OUTCOMES]
     plans = []
-    n = 0
-    for slug, topics in TOPICS.items():
-        for topic in topics:
-            for form in QUESTION_FORMS:
-                for audience_suffix in ("", " (explained for patients)"):
-                    if n >= count:
-                        break
-                    outcome = rng.choices([o for o, _ in OUTCOMES], weights=weights)[0]
-                    if outcome == "approved_overdue":
-                        start = now - timedelta(days=rng.randint(400, 480))
-                    else:
-                        start = now - timedelta(days=rng.uniform(5, 300))
-                    question = form.format(topic=topic) + audience_suffix
-                    plans.append(
-                        _plan(
-                            rng,
-                            start=start,
-                            outcome=outcome,
-                            users=users,
-                            question=question,
-                            specialty=specialties[slug],
-                            topic=topic,
-                        )
-                    )
-                    n += 1
+    for slug, topic, form, audience_suffix in _questions()[:count]:
+        outcome = rng.choices([o for o, _ in OUTCOMES], weights=weights)[0]
+        if outcome == "approved_overdue":
+            start = now - timedelta(days=rng.randint(400, 480))
+        else:
+            start = now - timedelta(days=rng.uniform(5, 300))
+        question = form.format(topic=topic) + audience_suffix
+        plans.append(
+            _plan(
+                rng,
+                start=start,
+                outcome=outcome,
+                users=users,
+                question=question,
+                specialty=specialties[slug],
+                topic=topic,
+            )
+        )
     steps = 0
     for moment, step in heapq.merge(*plans, key=lambda pair: pair[0]):
         if moment > now:

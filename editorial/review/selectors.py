@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from answers import clock
-from answers.models import PUBLIC, Answer, Citation, Section, Status
-from editorial.access import roles
+from answers.models import PUBLIC, Answer, Citation, Section, Specialty, Status
+from editorial.access import rights, roles
 from editorial.audit.describe import TRAIL_RELATED
 from editorial.models import AuditEvent, Comment
 
@@ -37,18 +37,6 @@ def due_for_rereview_q() -> Q:
     """Published content whose next review date has come (flagged by the sweep or not yet),
     whatever re-draft is pending: re-review follows the live revision."""
     return PUBLIC & (Q(review_due=True) | Q(next_review_due__lte=clock.today()))
-
-
-def _reviewable_by_q(user) -> Q:
-    """Answers `user` could review, as a query: the set `editorial.access.rights` allows row by row.
-
-    The services still decide every action; this only narrows the counts and
-    queues to what is worth showing a board member.
-    """
-    q = Q()
-    if settings.REVIEW_REQUIRES_SPECIALTY:
-        q &= Q(question__specialty__reviewers__user=user)
-    return q
 
 
 def _flag(q: Q) -> Case:
@@ -79,13 +67,9 @@ def answer_queue() -> QuerySet[Answer]:
 
 
 def waiting_for_q(user) -> Q:
-    """Submitted answers this board member may claim: assigned to them or to nobody, not their own draft."""
-    return (
-        Q(status=Status.SUBMITTED)
-        & (Q(reviewer=user) | Q(reviewer__isnull=True))
-        & ~Q(pending_revision__created_by=user)
-        & _reviewable_by_q(user)
-    )
+    """Submitted answers this board member may claim: assigned to them or to nobody, and theirs to
+    review (`editorial.access.rights.reviewable_by_q`: not their own draft, within their specialties)."""
+    return Q(status=Status.SUBMITTED) & (Q(reviewer=user) | Q(reviewer__isnull=True)) & rights.reviewable_by_q(user)
 
 
 def in_review_by_q(user) -> Q:
@@ -93,7 +77,8 @@ def in_review_by_q(user) -> Q:
 
 
 def due_for_rereview_by_q(user) -> Q:
-    return due_for_rereview_q() & ~Q(live_revision__created_by=user) & _reviewable_by_q(user)
+    """Approved answers due for re-review that this board member may re-approve (`rights.may_reaffirm`)."""
+    return due_for_rereview_q() & ~Q(live_revision__created_by=user) & rights.holds_specialty_q(user)
 
 
 # The desk queues, by name: the admin index counts them and the list filters by them.
@@ -141,6 +126,38 @@ def board_members() -> QuerySet:
         .order_by("reviewer_profile__display_name", "username")
         .distinct()
     )
+
+
+def _eligible_reviewers(specialty_ids, author_ids) -> QuerySet:
+    users = board_members()
+    for specialty_id in sorted(specialty_ids):
+        users = users.filter(rights.may_review_q(specialty_id=specialty_id, author_ids=author_ids))
+    # Submitted answers assigned to them and answers in their review: what they already have to do.
+    return users.annotate(
+        open_reviews=Count("reviewing_answers", filter=Q(reviewing_answers__status__in=WAITING), distinct=True)
+    )
+
+
+def eligible_reviewers(answers: QuerySet[Answer]) -> QuerySet:
+    """Board members who may review every one of `answers` (`rights.may_review`), each with
+    `open_reviews`: two queries, whatever the number of answers and members."""
+    rows = set(answers.order_by().values_list("question__specialty_id", "pending_revision__created_by_id").distinct())
+    return _eligible_reviewers({s for s, _ in rows}, {a for _, a in rows})
+
+
+def specialties_of(answers: QuerySet[Answer]) -> list[str]:
+    """The names of the specialties of `answers`, for the assign page to say whom it offers."""
+    return list(
+        Specialty.objects.filter(pk__in=answers.order_by().values("question__specialty_id"))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def eligible_reviewers_of(answer: Answer) -> QuerySet:
+    """`eligible_reviewers` of one answer already loaded (its question and pending revision): one query."""
+    author = answer.pending_revision.created_by_id if answer.pending_revision_id else None
+    return _eligible_reviewers({answer.question.specialty_id}, {author})
 
 
 def _citations_with_verdicts() -> QuerySet[Citation]:

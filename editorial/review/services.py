@@ -305,8 +305,8 @@ def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
                 f"Cannot assign a reviewer: the answer is {locked.get_status_display().lower()}.",
                 state=locked.status,
             )
-        if not rights.may_review(reviewer, locked):
-            raise NotAllowed(f"{reviewer} cannot review this answer (board membership, specialty, or own revision).")
+        if why := rights.assignment_refusal(reviewer, locked):
+            raise NotAllowed(why)
         previous = locked.reviewer
         locked.reviewer = reviewer
         locked.save(update_fields=["reviewer"])

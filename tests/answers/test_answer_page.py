@@ -84,8 +84,9 @@ def test_json_ld_cannot_be_closed_by_drafted_text(client, approved):
 
 
 def test_reviewer_without_a_public_profile_is_named_as_a_board_member(client, approved, board_member):
-    ReviewerProfile.objects.filter(user=board_member).delete()
-    html = client.get(approved().get_absolute_url()).content.decode()
+    answer = approved()
+    ReviewerProfile.objects.filter(user=board_member).delete()  # since the approval
+    html = client.get(answer.get_absolute_url()).content.decode()
     assert 'Reviewed by</dt> <dd><a href="/medical-advisory-board/">a member of our Medical Advisory Board' in html
 
 

@@ -202,18 +202,27 @@ def test_author_cannot_start_review_of_their_own_revision(client, answer_in, aut
     assert reloaded(answer).status == Status.SUBMITTED
 
 
-def test_board_member_without_the_specialty_is_refused_when_the_setting_requires_it(
-    client, answer_in, second_board_member, settings
-):
-    settings.REVIEW_REQUIRES_SPECIALTY = True
+def test_board_member_without_the_specialty_is_refused_by_default(client, answer_in, outside_board_member):
     answer = answer_in(Status.SUBMITTED)
-    client.force_login(second_board_member)
+    client.force_login(outside_board_member)
     assert buttons(client.get(review_url(answer))) == set()
     response = client.post(review_url(answer), {"_fsm_transition_to": "start_review"})
     assert messages_of(response) == [
-        "You do not hold the specialty Hematology/Oncology required to review this answer."
+        "This answer is in Hematology/Oncology, a specialty your reviewer profile does not list: "
+        "board members review only within their specialties."
     ]
     assert reloaded(answer).status == Status.SUBMITTED
+
+
+def test_with_the_specialty_rule_off_any_board_member_may_start_the_review(
+    client, answer_in, outside_board_member, settings
+):
+    settings.REVIEW_REQUIRES_SPECIALTY = False
+    answer = answer_in(Status.SUBMITTED)
+    client.force_login(outside_board_member)
+    assert buttons(client.get(review_url(answer))) == {"start_review"}
+    client.post(review_url(answer), {"_fsm_transition_to": "start_review"})
+    assert reloaded(answer).reviewer == outside_board_member
 
 
 def test_a_stale_page_is_refused_after_another_reviewer_acted(client, answer_in, board_member, second_board_member):

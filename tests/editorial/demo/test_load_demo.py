@@ -1,10 +1,10 @@
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from answers.models import Answer, Question, Status
+from answers.models import Answer, Question, ReviewerProfile, Status
 from editorial.audit.content import verify_approved_content
 from editorial.audit.trail import verify_chain
-from editorial.models import AuditEvent
+from editorial.models import AuditAction, AuditEvent
 
 SEED = "What are the latest publications on the use of inotuzumab ozogamicin"
 
@@ -61,3 +61,37 @@ def test_demo_prints_a_working_api_token_and_revokes_the_previous_one(db, capsys
     assert ApiToken.objects.filter(user__username="drafter", revoked_at__isnull=True).count() == 1
     assert client.get("/api/v1/answers/", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
     assert client.get("/api/v1/answers/", HTTP_AUTHORIZATION=f"Bearer {first}").status_code == 401
+
+
+REVIEW_ACTIONS = [
+    AuditAction.START_REVIEW, AuditAction.CITATION_VERDICT, AuditAction.APPROVE, AuditAction.REAFFIRM,
+    AuditAction.REQUEST_CHANGES, AuditAction.REJECT,
+]  # fmt: skip
+
+
+def test_every_demo_review_is_by_a_member_holding_the_answers_specialty(db, capsys, settings):
+    # With the rule off the services would let any board member review: the demo obeys it by itself.
+    settings.REVIEW_REQUIRES_SPECIALTY = False
+    _load(capsys)
+    held = {
+        (p.user_id, s.pk) for p in ReviewerProfile.objects.prefetch_related("specialties") for s in p.specialties.all()
+    }
+
+    answers = Answer.objects.select_related("question")
+    people = [(a, a.reviewer_id) for a in answers if a.reviewer_id] + [
+        (a, a.approved_by_id) for a in answers if a.approved_by_id
+    ]
+    assert len(people) > 40
+    assert [(a.question.text, who) for a, who in people if (who, a.question.specialty_id) not in held] == []
+
+    events = AuditEvent.objects.filter(action__in=REVIEW_ACTIONS).select_related("answer__question")
+    assert {AuditAction.START_REVIEW, AuditAction.CITATION_VERDICT, AuditAction.APPROVE, AuditAction.REAFFIRM} <= {
+        e.action for e in events
+    }
+    assert [
+        (e.action, e.answer.question.text) for e in events if (e.actor_id, e.answer.question.specialty_id) not in held
+    ] == []
+
+    endocrinology = Answer.objects.filter(question__specialty__slug="endocrinology", approved_by__isnull=False)
+    assert endocrinology.exists()
+    assert not endocrinology.filter(approved_by__username="dr.chen").exists()  # hematology/oncology and cardiology only

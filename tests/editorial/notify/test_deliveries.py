@@ -23,11 +23,11 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def test_board_members_holding_the_specialty_hear_of_a_submitted_draft(
-    committed, drafter, board_member, second_board_member, specialty, mailoutbox
+    committed, drafter, board_member, outside_board_member, specialty, mailoutbox
 ):
     committed(services.draft_submit, acting_user=drafter, draft=factories.draft(specialty))
 
-    assert recipients(mailoutbox) == ["maya@example.org"]  # daniel holds no specialty
+    assert recipients(mailoutbox) == ["maya@example.org"]  # omar holds only Cardiology
     assert mailoutbox[0].subject.startswith("[Vetted] Draft submitted for review: What is the first-line")
     assert "/admin/answers/answer/" in mailoutbox[0].body
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("eager")
 
 
 def test_an_answer_submitted_past_its_sla_reminds_the_specialty_board_once(
-    run, submit, board_member, second_board_member, mailoutbox, settings
+    run, submit, board_member, outside_board_member, mailoutbox, settings
 ):
     with clock.travel(T0):
         submit()

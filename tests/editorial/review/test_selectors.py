@@ -31,14 +31,14 @@ def test_my_own_draft_is_not_waiting_for_me(answer_in, author, board_member):
     assert counts(board_member)["waiting"] == 1
 
 
-def test_with_the_specialty_rule_only_holders_of_the_specialty_see_the_answer(
-    answer_in, board_member, second_board_member, settings
+def test_by_default_only_holders_of_the_specialty_see_the_answer(
+    answer_in, board_member, outside_board_member, settings
 ):
     answer_in(Status.SUBMITTED)
-    assert counts(second_board_member)["waiting"] == 1
-    settings.REVIEW_REQUIRES_SPECIALTY = True
-    assert counts(second_board_member)["waiting"] == 0  # holds no specialty
+    assert counts(outside_board_member)["waiting"] == 0  # holds only Cardiology
     assert counts(board_member)["waiting"] == 1
+    settings.REVIEW_REQUIRES_SPECIALTY = False
+    assert counts(outside_board_member)["waiting"] == 1
 
 
 def test_due_for_re_review_counts_content_past_its_date_even_before_the_sweep(answer_in, board_member, drafter):
@@ -48,8 +48,7 @@ def test_due_for_re_review_counts_content_past_its_date_even_before_the_sweep(an
     assert counts(board_member)["due"] == 1
 
 
-def test_the_waiting_queue_lists_every_claimable_answer_once(answer_in, board_member, specialty, settings, drafter):
-    settings.REVIEW_REQUIRES_SPECIALTY = True
+def test_the_waiting_queue_lists_every_claimable_answer_once(answer_in, board_member, specialty, drafter):
     services.draft_submit(acting_user=drafter, draft=factories.draft(specialty, question="Another question?"))
     answer_in(Status.SUBMITTED)
     assert counts(board_member)["waiting"] == 2

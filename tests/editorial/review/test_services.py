@@ -98,11 +98,10 @@ def test_only_editors_assign_and_only_to_board_members(submit, editor, board_mem
     assert answer.reviewer is None
 
 
-def test_specialty_is_required_when_the_setting_says_so(submit, second_board_member, board_member, settings):
-    settings.REVIEW_REQUIRES_SPECIALTY = True
+def test_specialty_is_required_by_default(submit, outside_board_member, board_member):
     answer = submit()
-    with pytest.raises(NotAllowed, match="specialty"):
-        answer = services.answer_start_review(acting_user=second_board_member, answer=answer)
+    with pytest.raises(NotAllowed, match="Hematology/Oncology, a specialty your reviewer profile does not list"):
+        answer = services.answer_start_review(acting_user=outside_board_member, answer=answer)
     answer = services.answer_start_review(acting_user=board_member, answer=answer)
     assert answer.status == Status.UNDER_REVIEW
 

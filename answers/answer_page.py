@@ -31,9 +31,15 @@ from answers import clock, jsonld
 from answers.forms import AudienceForm, FollowUpForm
 from answers.models import Audience
 from answers.rendering import render_sections
-from answers.selectors import ReaderAnswer, reviewer_specialties, revision_content, specialty_rule
+from answers.selectors import (
+    ReaderAnswer,
+    reviewer_specialties,
+    revision_content,
+    revision_signatures,
+    specialty_rule,
+)
 
-CACHE_VERSION = "3"  # bump when the page's templates or the cached value change shape
+CACHE_VERSION = "4"  # bump when the page's templates or the cached value change shape
 ANCHOR_PREFIX = "ref-"
 
 
@@ -114,6 +120,7 @@ def _render(
     answer = shown.answer
     slug = answer.question.slug
     sections, citations = revision_content(shown.revision_id)
+    signatures = [] if shown.pending else revision_signatures(shown.revision_id)
     profile = getattr(answer.approved_by, "reviewer_profile", None) if answer.approved_by_id else None
     canonical_url = request.build_absolute_uri(answer.get_absolute_url())
     data = jsonld.medical_web_page(
@@ -122,6 +129,7 @@ def _render(
         url=canonical_url,
         board_url=request.build_absolute_uri(reverse("answers:board")),
         pending=shown.pending,
+        signatures=signatures,
     )
     # The follow-up keeps the audience the reader asked for (cookie or link alike).
     audience = shown.requested_audience
@@ -136,6 +144,7 @@ def _render(
         "specialty_rule": specialty_rule(),
         "sections": render_sections(sections, anchor_prefix=ANCHOR_PREFIX),
         "citations": citations,
+        "signatures": signatures,
         "anchor_prefix": ANCHOR_PREFIX,
         "jsonld": jsonld.as_script(data),
         "canonical_url": canonical_url,

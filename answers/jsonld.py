@@ -41,7 +41,17 @@ def _citation(citation) -> dict:
     return item
 
 
-def medical_web_page(*, answer, citations, url: str, board_url: str, pending: bool) -> dict:
+def _signer(signature, board_url: str) -> dict:
+    person = {"@type": "Person", "name": signature.printed_name}
+    profile = getattr(signature.signer, "reviewer_profile", None)
+    if profile is not None:
+        person["url"] = f"{board_url}#{profile.slug}"
+    if signature.credentials:
+        person["honorificSuffix"] = signature.credentials
+    return person
+
+
+def medical_web_page(*, answer, citations, url: str, board_url: str, pending: bool, signatures=()) -> dict:
     question = answer.question
     data = {
         "@context": "https://schema.org",
@@ -64,6 +74,13 @@ def medical_web_page(*, answer, citations, url: str, board_url: str, pending: bo
         data["dateModified"] = answer.last_updated.isoformat()
     if answer.last_reviewed:
         data["lastReviewed"] = answer.last_reviewed.isoformat()
+    if signatures:
+        # Each signer of the revision shown, once, as they signed.
+        signers = {}
+        for signature in signatures:
+            signers.setdefault(signature.signer_id, _signer(signature, board_url))
+        data["reviewedBy"] = list(signers.values())
+        return data
     profile = getattr(answer.approved_by, "reviewer_profile", None) if answer.approved_by_id else None
     if profile is not None:
         reviewer = {"@type": "Person", "name": profile.display_name, "url": f"{board_url}#{profile.slug}"}

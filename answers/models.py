@@ -22,6 +22,7 @@ event in one transaction.
 
 import hashlib
 import json
+from datetime import UTC
 
 import pgtrigger
 from django.conf import settings
@@ -549,6 +550,58 @@ def _canonical_citation(citation: dict) -> dict:
 def content_hash(content: dict) -> str:
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+class SignatureMeaning(models.TextChoices):
+    """What a signer means by signing (21 CFR 11.50(a)(3))."""
+
+    APPROVED = "approved", "Approved for publication"
+    SECOND_APPROVAL = "second_approval", "Second approval"
+    REAPPROVED = "reapproved", "Re-approved after periodic review"
+    ADJUDICATED = "adjudicated", "Adjudicated"
+
+
+class Signature(ImmutableModel):
+    """An electronic signature on one revision, in the sense of 21 CFR 11.50 and 11.70.
+
+    It holds the signer's printed name, credentials and specialties as they were
+    at signing (a later profile edit does not rewrite it), the time (UTC), the
+    meaning, and the content hash of the revision signed. Written once: the model
+    and, on PostgreSQL, triggers refuse any change, deletion or move to another
+    revision. `manage.py verify_signatures` recomputes each signed revision's hash.
+    Written by `editorial.review.signing.signature_record`, inside the decision's transaction.
+    """
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    printed_name = models.CharField(max_length=200)
+    credentials = models.CharField(max_length=120, blank=True)
+    specialties = models.CharField(max_length=400, blank=True, help_text="The signer's specialties at signing.")
+    signed_at = models.DateTimeField(default=clock.now)
+    meaning = models.CharField(max_length=20, choices=SignatureMeaning.choices)
+    content_hash = models.CharField(max_length=64, help_text="The content hash of the revision signed.")
+
+    class Meta:
+        ordering = ["revision", "signed_at", "id"]
+        triggers = written_once("signature", "signatures")
+
+    def __str__(self) -> str:
+        return self.statement
+
+    @property
+    def signed_as(self) -> str:
+        """ "Dr. Maya Chen, MD, FACP (Hematology/Oncology)"."""
+        name = f"{self.printed_name}, {self.credentials}" if self.credentials else self.printed_name
+        return f"{name} ({self.specialties})" if self.specialties else name
+
+    @property
+    def statement(self) -> str:
+        """The manifestation readers see (21 CFR 11.50(a)): who, when (UTC), what it means."""
+        when = self.signed_at.astimezone(UTC)
+        return (
+            f"Electronically signed by {self.signed_as} on {when.day} {when:%B %Y, %H:%M} UTC: "
+            f"{self.get_meaning_display()}"
+        )
 
 
 # The group whose members review (and may have a public profile); `editorial.access.roles.BOARD`.

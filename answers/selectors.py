@@ -21,6 +21,7 @@ from answers.models import (
     Citation,
     ReviewerProfile,
     Section,
+    Signature,
     Specialty,
 )
 
@@ -211,6 +212,15 @@ def revision_content(revision_id: int) -> tuple[list[Section], list[Citation]]:
     sections = list(Section.objects.filter(revision_id=revision_id).order_by("position"))
     citations = list(Citation.objects.filter(revision_id=revision_id).order_by("number"))
     return sections, citations
+
+
+def revision_signatures(revision_id: int) -> list[Signature]:
+    """The electronic signatures on a revision, oldest first, with each signer's public profile: one query."""
+    return list(
+        Signature.objects.filter(revision_id=revision_id)
+        .select_related("signer__reviewer_profile")
+        .order_by("signed_at", "id")
+    )
 
 
 def sitemap_answers() -> QuerySet[Answer]:

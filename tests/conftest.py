@@ -58,6 +58,7 @@ NO_TRUNCATE_TRIGGERS = (
     "answers.Revision:revision_no_truncate",
     "answers.Section:section_no_truncate",
     "answers.Citation:citation_no_truncate",
+    "answers.Signature:signature_no_truncate",
 )
 
 

@@ -11,7 +11,7 @@ read these declarations; nothing else lists the decisions.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from answers.models import Answer
+from answers.models import Answer, SignatureMeaning
 from editorial.access import rights
 from editorial.models import AuditAction
 from editorial.review.checks import approval_blockers
@@ -32,6 +32,8 @@ class Decision:
     # The transition it runs on the pending revision's own review (`answers.models.RevisionReview`);
     # empty for a decision about the live content only.
     revision_step: str = ""
+    # The meaning of the electronic signature it records (`answers.models.SignatureMeaning`), if it signs.
+    signs: str = ""
 
     def refusal(self, *, user, answer: Answer) -> str | None:
         """Why `user` may not take this decision on `answer`, or None (the right only, not the state)."""
@@ -59,6 +61,7 @@ APPROVE = Decision(
     blockers=approval_blockers,
     blocked="Approval is blocked",
     revision_step="approve",
+    signs=SignatureMeaning.APPROVED,
 )
 REAFFIRM = Decision(
     "reaffirm",
@@ -68,6 +71,7 @@ REAFFIRM = Decision(
     label="Re-approve",
     help_text="Confirm the live content after re-review.",
     needs_attestation=True,
+    signs=SignatureMeaning.REAPPROVED,
 )
 REQUEST_CHANGES = Decision(
     "request_changes",

@@ -40,6 +40,7 @@ from editorial.audit import effects
 from editorial.audit.trail import audit_record_many, user_label
 from editorial.errors import Blocked, Conflict, Invalid, InvalidState, NotAllowed
 from editorial.models import AuditAction
+from editorial.review import signing
 from editorial.review.decisions import APPROVE, DECISIONS, REAFFIRM, SUBMIT, Decision
 
 
@@ -177,6 +178,9 @@ def _decide(
             reason=reason,
             data=data,
         )
+        if decision.signs:
+            # The signed revision: the one approved (now live) or re-approved.
+            signing.signature_record(signer=acting_user, revision=locked.live_revision, meaning=decision.signs)
         if review is not None and review.state == ReviewState.WITHDRAWN:
             # A retraction takes the revision pending with it: its own event, on its own revision.
             effects.record(

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from answers import clock
+from answers.models import ReviewerProfile, Revision, Signature
 from editorial.audit import effects
 from editorial.errors import Invalid, NotAllowed
 from editorial.models import AuditAction, AuditEvent
@@ -78,3 +79,19 @@ def signature_check(*, request, user, password: str, answer=None) -> None:
     if (until := signing_locked_until(user)) is not None:
         raise SigningLocked(until)
     raise Invalid.on("password", WRONG_PASSWORD)
+
+
+def signature_record(*, signer, revision: Revision, meaning: str) -> Signature:
+    """The signature of `signer` on `revision`: printed name, credentials and specialties as they
+    are now, kept as they were even after the profile changes. Call it inside the decision's
+    transaction (the services do), after the password was checked."""
+    profile = ReviewerProfile.objects.filter(user=signer).prefetch_related("specialties").first()
+    return Signature.objects.create(
+        revision=revision,
+        signer=signer,
+        printed_name=(profile.display_name if profile else signer.get_full_name()) or signer.get_username(),
+        credentials=profile.credentials if profile else "",
+        specialties=", ".join(s.name for s in profile.specialties.all()) if profile else "",
+        meaning=meaning,
+        content_hash=revision.content_hash,
+    )

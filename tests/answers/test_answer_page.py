@@ -64,12 +64,15 @@ def test_answer_page_carries_a_canonical_link_and_medical_web_page_json_ld(clien
     assert data["@type"] == "MedicalWebPage"
     assert data["url"] == canonical
     assert data["lastReviewed"] == "2025-03-24"
-    assert data["reviewedBy"] == {
-        "@type": "Person",
-        "name": "Dr. Maya Chen",
-        "url": "http://testserver/medical-advisory-board/#maya-chen",
-        "honorificSuffix": "MD, FACP",
-    }
+    # each signer of the revision shown, as they signed (answers.Signature)
+    assert data["reviewedBy"] == [
+        {
+            "@type": "Person",
+            "name": "Dr. Maya Chen",
+            "url": "http://testserver/medical-advisory-board/#maya-chen",
+            "honorificSuffix": "MD, FACP",
+        }
+    ]
     assert data["audience"] == {"@type": "MedicalAudience", "audienceType": "Clinician"}
     assert data["about"]["name"] == "Hematology/Oncology"
     assert [c["name"] for c in data["citation"]] == ["Guideline on iron deficiency", "Trial of intravenous iron"]

@@ -10,8 +10,9 @@ from answers.selectors import answer_for_reader
 from tests.xss_corpus import json_ld
 
 # 1 query for the question's answers (with specialty, reviewer and profile),
-# which is also what keys the cache; on a miss, 1 for the sections and 1 for the citations.
-QUERIES_COLD = 3
+# which is also what keys the cache; on a miss, 1 for the sections, 1 for the citations
+# and 1 for the signatures (with their signers' profiles).
+QUERIES_COLD = 4
 QUERIES_WARM = 1
 
 

@@ -8,11 +8,16 @@ do not.
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from answers.models import Citation, Revision, Section, Status
+from answers.models import Citation, Revision, Section, Signature, Status
 
 pytestmark = pytest.mark.postgres
 
-TABLES = {Revision: "model_name = 'x'", Section: "body = 'Edited after approval.'", Citation: "title = 'x'"}
+TABLES = {
+    Revision: "model_name = 'x'",
+    Section: "body = 'Edited after approval.'",
+    Citation: "title = 'x'",
+    Signature: "printed_name = 'Someone else'",
+}
 
 
 def test_the_base_manager_cannot_change_an_approved_section(answer_in):

@@ -476,6 +476,11 @@ class ReviewState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class RiskTier(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    HIGH = "high", "High risk"
+
+
 # A revision's review is open in these states; the others are its outcome, kept for good.
 OPEN_REVIEW_STATES = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
 
@@ -495,6 +500,11 @@ class RevisionReview(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # How much harm an error could do (editorial/review/risk.py computes it at submission):
+    # the tier, the rules that matched ({"rule", "text", "where"}), and why an editor changed it.
+    risk_tier = models.CharField(max_length=10, choices=RiskTier.choices, default=RiskTier.STANDARD, db_index=True)
+    risk_matches = models.JSONField(default=list, blank=True)
+    risk_reason = models.TextField(blank=True)
 
     class Meta:
         verbose_name = "revision review"

@@ -318,6 +318,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 # --- 10. The review ----------------------------------------------------------------------
 # How long an approval holds before the answer is due for re-review.
 REVIEW_INTERVAL = timedelta(days=envint("REVIEW_INTERVAL_DAYS", 365))
+# ... and for high-risk content (editorial/review/risk.py: doses, special populations, high-alert drugs).
+HIGH_RISK_REVIEW_INTERVAL = timedelta(days=envint("HIGH_RISK_REVIEW_INTERVAL_DAYS", 180))
 # Only board members holding the answer's specialty may review it.
 REVIEW_REQUIRES_SPECIALTY = envbool("REVIEW_REQUIRES_SPECIALTY", True)
 # Show answers still pending review (with a warning) to readers.

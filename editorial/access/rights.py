@@ -168,6 +168,15 @@ def may_reaffirm(user, answer: Answer) -> str | None:
     return None
 
 
+def may_set_risk(user, answer: Answer) -> str | None:
+    """Editors, never for a revision they wrote."""
+    if not is_editor(user):
+        return "Only editors may change a revision's risk tier."
+    if _wrote_pending(user, answer):
+        return "You wrote this revision; another editor must decide its risk tier."
+    return None
+
+
 def may_retract(user, answer: Answer | None = None) -> str | None:
     """Board members and editors."""
     if is_board_member(user) or is_editor(user):

@@ -30,12 +30,30 @@ from editorial.admin.filters import AssignedFilter, DeskFilter, OverdueFilter
 from editorial.admin.forms import (
     AssignForm,
     CommentForm,
+    RiskForm,
     VerdictForm,
     WaiverForm,
 )
 from editorial.errors import ReviewError
-from editorial.review import checks, selectors, services
+from editorial.review import checks, risk, selectors, services
 from editorial.review.diff import revision_diff
+
+
+def _risk_context(user, answer: Answer, revisions) -> dict:
+    """The pending revision's risk tier and the rules that matched; the editor's form to change it."""
+    review = next((r.review for r in revisions if r.pk == answer.pending_revision_id), None)
+    if review is None:
+        return {"risk_review": None}
+    return {
+        "risk_review": review,
+        "risk_matches": [
+            {**m, "label": risk.RULE_LABELS.get(m.get("rule"), m.get("rule"))} for m in review.risk_matches
+        ],
+        "risk_form": RiskForm(initial={"tier": review.risk_tier})
+        if rights.refusal(rights.may_set_risk, user=user, answer=answer) is None
+        else None,
+    }
+
 
 # How many revisions the review page lists with their own review (newest first).
 REVISIONS_SHOWN = 10
@@ -234,6 +252,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             ),
             path("<path:object_id>/comments/", wrap(self.comment_view), name="answers_answer_comment"),
             path("<path:object_id>/assign/", wrap(self.assign_view), name="answers_answer_assign"),
+            path("<path:object_id>/risk/", wrap(self.risk_view), name="answers_answer_risk"),
             *super().get_urls(),
         ]
 
@@ -290,6 +309,7 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             "audit_url": reverse("admin:editorial_auditevent_changelist") + f"?answer__id__exact={answer.pk}",
             "assign_form": None,
         }
+        context.update(_risk_context(user, answer, context["revisions"]))
         live, pending = answer.live_revision, answer.pending_revision
         if live is not None and pending is not None and live.pk != pending.pk:
             context["diff"] = revision_diff(live, pending)
@@ -362,6 +382,15 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
 
         response = self._form_post(request, object_id, CommentForm, act, done="Comment added.")
         return self._anchor(response, "comments")
+
+    @method_decorator(require_POST)
+    def risk_view(self, request, object_id):
+        def act(answer, data):
+            services.revision_risk_set(
+                acting_user=request.user, answer=answer.pk, tier=data["tier"], reason=data["reason"]
+            )
+
+        return self._anchor(self._form_post(request, object_id, RiskForm, act, done="Risk tier changed."), "risk")
 
     @method_decorator(require_POST)
     def assign_view(self, request, object_id):

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import pluralize
 
+from answers.models import RiskTier
 from editorial.errors import Invalid
 from editorial.models import Verdict
 from editorial.review import signing
@@ -98,3 +99,8 @@ def _reviewer_label(user) -> str:
     if open_reviews is None:
         return label
     return f"{label}: {open_reviews} open review{pluralize(open_reviews)}"
+
+
+class RiskForm(forms.Form):
+    tier = forms.ChoiceField(label="Risk tier", choices=RiskTier.choices)
+    reason = forms.CharField(label="Reason", max_length=REASON_MAX, widget=forms.TextInput(attrs={"size": 60}))

@@ -23,7 +23,7 @@ from datetime import date
 
 from django.utils.formats import date_format
 
-from answers.models import Answer, ReviewState, Revision, Status
+from answers.models import Answer, ReviewState, Revision, RiskTier, Status
 from editorial.audit.trail import action_label
 from editorial.models import AuditAction, AuditEvent, Verdict
 
@@ -106,6 +106,10 @@ def _verdict(code: str) -> str:
         return code or "unchecked"
 
 
+def _tier(code) -> str:
+    return RiskTier(code).label.lower() if code in RiskTier.values else str(code or "another tier")
+
+
 def _submit(event, data):
     sentence = _of_revision("Submitted", event, data)
     if sentence == "Submitted":
@@ -159,5 +163,8 @@ _SENTENCES = {
     ),
     AuditAction.SIGNATURE_FAILED: lambda event, data: "Failed to sign: wrong password",
     AuditAction.PROFILE_CHANGE: _profile_change,
+    AuditAction.RISK_CHANGE: lambda event, data: _with(
+        _of_revision("Set the risk tier of", event, data) + f" to {_tier(data.get('to'))}", event.reason
+    ),
     AuditAction.REVISION_WITHDRAW: lambda event, data: _of_revision("Withdrew", event, data) + " with the retraction",
 }

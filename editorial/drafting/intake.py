@@ -83,6 +83,9 @@ class DraftIn(_Strict):
     citations: list[CitationIn] = Field(default_factory=list, max_length=500)
     model: ModelIn
     callback_url: str | None = Field(None, max_length=500, description="Where decisions are POSTed (signed).")
+    risk: Literal["standard", "high"] | None = Field(
+        None, description='"high" raises the revision\'s risk tier (two approvals, shorter re-review); never lowers it.'
+    )
 
     # pydantic reserves the `model_` prefix; `model` itself is part of the contract.
     model_config = ConfigDict(
@@ -240,7 +243,11 @@ def draft_problems(draft: DraftIn) -> list[Problem]:
 
 
 def payload_hash(draft: DraftIn) -> str:
-    encoded = json.dumps(draft.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # Fields added to the contract later stay out of the digest when absent, so a retry of a
+    # draft stored before them still matches its receipt.
+    later = {name for name in ("risk",) if getattr(draft, name) is None}
+    content = draft.model_dump(mode="json", exclude=later)
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
@@ -254,6 +261,7 @@ def _service_draft(draft: DraftIn) -> services.Draft:
         model_name=draft.model.name,
         model_version=draft.model.version,
         external_id=draft.external_id,
+        risk=draft.risk or "",
     )
 
 

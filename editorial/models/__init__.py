@@ -10,6 +10,7 @@ from editorial.models.exports import ExportStatus, ReportExport
 from editorial.models.notifications import NotificationKind, NotificationPreference
 from editorial.models.outbox import NotificationDelivery, OutboxMessage
 from editorial.models.review import CitationVerdict, Comment, Verdict
+from editorial.models.risk import HighAlertDrug
 
 __all__ = [
     "ApiToken",
@@ -20,6 +21,7 @@ __all__ = [
     "Comment",
     "DraftReceipt",
     "ExportStatus",
+    "HighAlertDrug",
     "NotificationDelivery",
     "NotificationKind",
     "NotificationPreference",

@@ -28,6 +28,7 @@ from answers.models import (
     ReviewState,
     Revision,
     RevisionReview,
+    RiskTier,
     Section,
     SourceKind,
     Specialty,
@@ -40,7 +41,7 @@ from editorial.audit import effects
 from editorial.audit.trail import audit_record_many, user_label
 from editorial.errors import Blocked, Conflict, Invalid, InvalidState, NotAllowed
 from editorial.models import AuditAction
-from editorial.review import signing
+from editorial.review import risk, signing
 from editorial.review.decisions import APPROVE, DECISIONS, REAFFIRM, SUBMIT, Decision
 
 
@@ -57,6 +58,7 @@ class Draft:
     model_name: str = ""
     model_version: str = ""
     external_id: str | None = None
+    risk: str = ""  # the drafting system's own "high" raises the tier; nothing lowers it here
 
 
 def _locked_answer(answer_id: int) -> Answer:
@@ -124,6 +126,13 @@ def _pending_review(answer: Answer, decision: Decision) -> RevisionReview | None
     return review
 
 
+def _review_period_by_risk(answer: Answer) -> None:
+    """An approval starts the next review period: shorter for high-risk live content."""
+    tier = RevisionReview.objects.filter(revision_id=answer.live_revision_id).values_list("risk_tier", flat=True)
+    if tier.first() == RiskTier.HIGH:
+        answer.next_review_due = clock.today() + settings.HIGH_RISK_REVIEW_INTERVAL
+
+
 def _save_transition(answer: Answer) -> None:
     try:
         answer.save()
@@ -163,6 +172,8 @@ def _decide(
         revision = _decided_revision(locked, decision)
         pending, review = locked.pending_revision, _pending_review(locked, decision)
         getattr(locked, decision.name)(by=acting_user, reason=reason)
+        if decision.signs:
+            _review_period_by_risk(locked)
         _save_transition(locked)
         if review is not None:
             review_before = review.state
@@ -280,7 +291,8 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
                 for i, s in enumerate(content["sections"], start=1)
             )
             Citation.objects.bulk_create(Citation(revision=revision, **c) for c in content["citations"])
-            RevisionReview.objects.create(revision=revision)
+            assessment = risk.assess(question=question.text, sections=content["sections"], drafter_says=draft.risk)
+            RevisionReview.objects.create(revision=revision, risk_tier=assessment.tier, risk_matches=assessment.matches)
             answer.submit(revision=revision)
             _save_transition(answer)
             effects.record(
@@ -420,3 +432,32 @@ def answers_mark_review_due(*, answer_ids: list[int] | None = None, limit: int |
         )
         effects.events_written(events)
     return ids
+
+
+def revision_risk_set(*, acting_user, answer: Answer | int, tier: str, reason: str) -> RevisionReview:
+    """An editor raises or lowers the risk tier of the revision waiting for review, with a reason (audited)."""
+    reason = _required_reason(reason)
+    if tier not in RiskTier.values:
+        raise Invalid.on("tier", f"Choose one of: {', '.join(RiskTier.values)}.")
+    with transaction.atomic():
+        locked = _locked_answer(_answer_id(answer))
+        rights.require(rights.may_set_risk, user=acting_user, answer=locked)
+        if locked.pending_revision_id is None:
+            raise InvalidState("No revision of this answer is waiting for review.", state=locked.status)
+        review = RevisionReview.objects.select_for_update().get(revision_id=locked.pending_revision_id)
+        if review.risk_tier == tier:
+            raise Invalid.on("tier", f"The tier is already {RiskTier(tier).label.lower()}.")
+        before = review.risk_tier
+        review.risk_tier, review.risk_reason = tier, reason
+        review.save(update_fields=["risk_tier", "risk_reason"])
+        effects.record(
+            action=AuditAction.RISK_CHANGE,
+            actor=acting_user,
+            answer=locked,
+            revision=locked.pending_revision,
+            from_state=locked.status,
+            to_state=locked.status,
+            reason=reason,
+            data={"revision": locked.pending_revision.number, "from": before, "to": tier},
+        )
+    return review

@@ -31,6 +31,7 @@ ADMIN_MODELS = {
     "editorial/apitoken": "apitoken",
     "editorial/draftreceipt": "draftreceipt",
     "editorial/webhookdelivery": "webhookdelivery",
+    "editorial/highalertdrug": "highalertdrug",
 }
 
 REQUESTS = {
@@ -60,6 +61,11 @@ REQUESTS = {
         "POST",
         "/admin/answers/answer/{answer}/comments/",
         {"body": "A comment."},
+    ),
+    "admin/answers/answer/<path:object_id>/risk/": (
+        "POST",
+        "/admin/answers/answer/{answer}/risk/",
+        {"tier": "standard", "reason": "Iron in pregnancy at usual doses."},  # the draft is high risk ("pregnancy")
     ),
     "admin/answers/answer/<path:object_id>/assign/": (
         "POST",

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 
 from answers.models import Answer, FollowUpQuestion, ReviewerProfile, SourceKind, Status
 from editorial.access import roles
-from editorial.models import ApiToken, AuditEvent, DraftReceipt, ReportExport, WebhookDelivery
+from editorial.models import ApiToken, AuditEvent, DraftReceipt, HighAlertDrug, ReportExport, WebhookDelivery
 from editorial.models.exports import ExportStatus
 from editorial.review import checks, services
 from tests import factories
@@ -101,6 +101,7 @@ def build(client, specialty) -> World:
         "specialty": specialty.pk,
         "question": published.question_id,
         "reviewerprofile": ReviewerProfile.objects.get(user=users["board_member"]).pk,
+        "highalertdrug": HighAlertDrug.objects.order_by("pk").first().pk,  # seeded by a migration
         "revision": published.live_revision_id,
         "answer": authored.pk,
         "answer_ct": ContentType.objects.get_for_model(Answer).pk,

@@ -45,6 +45,7 @@ def walked(drafter, specialty, board_member, author, editor):
     services.answer_start_review(acting_user=board_member, answer=answer)
     services.answer_request_changes(acting_user=board_member, answer=answer, reason="Add the dose for adults over 70.")
     services.draft_submit(acting_user=drafter, draft=draft)
+    services.revision_risk_set(acting_user=editor, answer=answer, tier="high", reason="Doses for older adults.")
     services.answer_start_review(acting_user=board_member, answer=answer)
     first, second = Answer.objects.get(pk=answer.pk).pending_revision.citations.order_by("number")
     checks.citation_verdict_record(
@@ -94,6 +95,7 @@ def test_the_sentences_name_the_citation_the_verdict_the_revision_and_the_reason
         "Started review",
         "Requested changes: Add the dose for adults over 70.",
         "Submitted revision 2, drafted by medrafter 1.0",
+        "Set the risk tier of revision 2 to high risk: Doses for older adults.",
         "Started review",
         "Citation 1 (Kantarjian 2016): verified: Matches the abstract.",
         "Citation 2 (A consensus statement of the working…, 2020): does not support the claim",
@@ -114,7 +116,7 @@ def test_the_sentences_name_the_citation_the_verdict_the_revision_and_the_reason
 
 def test_a_review_due_event_says_when_the_review_was_due(walked):
     (due,) = [e for e in walked if e.action == AuditAction.REVIEW_DUE]
-    day = clock.today() + settings.REVIEW_INTERVAL  # approved today: due a review interval later
+    day = clock.today() + settings.HIGH_RISK_REVIEW_INTERVAL  # high risk, approved today: due 180 days later
     assert describe(due) == f"Marked due for re-review (the review was due on {day.day} {day:%B %Y})"
 
 

@@ -284,7 +284,9 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
         live, pending = answer.live_revision, answer.pending_revision
         # The workspace's tabs (server-side: ?tab=changes), the diff computed only on its own tab.
         context["diff_available"] = live is not None and pending is not None and live.pk != pending.pk
-        context["workspace_tab"] = "changes" if context["diff_available"] and request.GET.get("tab") == "changes" else ""
+        context["workspace_tab"] = (
+            "changes" if context["diff_available"] and request.GET.get("tab") == "changes" else ""
+        )
         if context["workspace_tab"]:
             context["diff"] = revision_diff(live, pending, whole=request.GET.get("diff") == "all")
         assignable = answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW)

@@ -356,9 +356,7 @@ def _drafted(heading, old, new, *, old_heading, moved, budget: Budget) -> Sectio
         return SectionDiff(heading, change, (row,), old_heading=old_heading, moved=moved, rendered=False)
     left, right, coarse = word_sides(old.body, new.body, budget=budget)
     row = Row(CHANGED, left, right)
-    return SectionDiff(
-        heading, CHANGED, (row,), old_heading=old_heading, moved=moved, coarse=coarse, rendered=False
-    )
+    return SectionDiff(heading, CHANGED, (row,), old_heading=old_heading, moved=moved, coarse=coarse, rendered=False)
 
 
 # -- references ----------------------------------------------------------------------------------

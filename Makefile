@@ -82,8 +82,8 @@ bench-admin: install
 bench-reader: install
 	$(BIN)/python bench/answer_page.py $(BENCH_ARGS)
 
-# The review page's diff on the finding's pair and the API's largest drafts (no database).
-# Also times the 9161ce8 (difflib) code, each case capped at 30 s of CPU
+# The review page's Changes tab on the finding's pair and the API's largest drafts (no database).
+# Also times the older diffs (55fde02, 9161ce8 difflib), each case capped at 30 s of CPU
 # (BENCH_DIFF_ARGS="--no-before" skips that).
 bench-diff: install
 	$(BIN)/python bench/diff.py $(BENCH_DIFF_ARGS)

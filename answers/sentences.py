@@ -109,3 +109,38 @@ def citing_sentences(sections) -> dict[int, list[CitingSentence]]:
         for number in sentence.numbers:
             by_number.setdefault(number, []).append(sentence)
     return by_number
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a body as readers read it (the review's diff compares these)."""
+
+    text: str  # Markdown rendered, spaces collapsed, markers included
+    block: int  # the block (paragraph, list item, cell, heading) it belongs to, from 0
+    # The sentence as plain text and markers, in order: each marker as the numbers it cites. The same
+    # text as `text` once markers are written back and spaces collapsed (lets a caller renumber them).
+    parts: tuple[str | tuple[int, ...], ...]
+
+
+def collapse(text: str) -> str:
+    """Spaces as readers see them: every run one space, none at the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def reading_sentences(body: str) -> list[Sentence]:
+    """Every sentence of a body (drafted Markdown), in reading order; the splitter of `sentences_citing`."""
+    found = []
+    for index, block in enumerate(reading_blocks(body)):
+        markers, next_marker = block.markers, 0
+        for start, end in _block_sentences(block):
+            parts: list[str | tuple[int, ...]] = []
+            position = start
+            while next_marker < len(markers) and markers[next_marker].start < end:
+                marker = markers[next_marker]
+                if marker.start >= start:
+                    parts += [block.text[position : marker.start], marker.numbers]
+                    position = marker.end
+                next_marker += 1
+            parts.append(block.text[position:end])
+            found.append(Sentence(text=collapse(block.text[start:end]), block=index, parts=tuple(parts)))
+    return found

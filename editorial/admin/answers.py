@@ -36,7 +36,7 @@ from editorial.admin.forms import (
 )
 from editorial.errors import ReviewError
 from editorial.review import checks, risk, selectors, services
-from editorial.review.diff import revision_diff
+from editorial.review.changes import revision_diff
 
 
 def _risk_context(user, answer: Answer, revisions) -> dict:
@@ -311,8 +311,13 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
         }
         context.update(_risk_context(user, answer, context["revisions"]))
         live, pending = answer.live_revision, answer.pending_revision
-        if live is not None and pending is not None and live.pk != pending.pk:
-            context["diff"] = revision_diff(live, pending)
+        # The workspace's tabs (server-side: ?tab=changes), the diff computed only on its own tab.
+        context["diff_available"] = live is not None and pending is not None and live.pk != pending.pk
+        context["workspace_tab"] = (
+            "changes" if context["diff_available"] and request.GET.get("tab") == "changes" else ""
+        )
+        if context["workspace_tab"]:
+            context["diff"] = revision_diff(live, pending, whole=request.GET.get("diff") == "all")
         assignable = answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
         if assignable and rights.refusal(rights.may_assign, user=user, answer=answer) is None:
             context["assign_form"] = AssignForm(

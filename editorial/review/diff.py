@@ -1,29 +1,21 @@
-"""What changed between the live revision and the one under review.
+"""The bounded comparison engine behind the review's diff (`editorial.review.changes`).
 
-Sections are matched by heading (in order, with difflib: at most 50 a side),
-then each matched pair is compared word by word. The comparison is of the
-drafted Markdown, not the rendered HTML, so a reviewer sees every changed
-character of the source; the output is escaped text with `<ins>` and `<del>`
-marks. The reference list is compared citation by citation, matched on their
-content, so a renumbered list shows as renumbered rather than rewritten.
-
-The word comparison is a longest-common-subsequence diff (rapidfuzz's
-bit-parallel Indel opcodes, in C++) over the words mapped to one character
-each (diff-match-patch's linesToChars trick, applied to words), on what lies
-between the texts' common start and end. Its cost is the matrix it fills, old
-words x new words, whatever the texts hold, so it is bounded before it runs:
-one revision diff may split `PAGE_CHARS` characters into words and compare
-`PAGE_CELLS` cells, one comparison `COMPARISON_CELLS` (the matrix's memory). A
-pair over the bound is compared paragraph by paragraph (a line diff, then words
-within each changed paragraph, pairing paragraphs one to one when a changed run
-holds as many on each side); a passage still over it is shown whole, removed
-then added, and its section says it is `coarse`. The bound counts work, not
-time, so the same revisions always give the same page. difflib's
+Two sequences (words of a sentence, sentences of a section) are compared with
+a longest-common-subsequence diff: rapidfuzz's bit-parallel Indel opcodes (in
+C++) over the items mapped to one character each (diff-match-patch's
+linesToChars trick, applied to words or sentences), on what lies between the
+sequences' common start and end. Its cost is the matrix it fills, old items x
+new items, whatever they hold, so it is bounded before it runs: one revision
+diff may split `PAGE_CHARS` characters into words and compare `PAGE_CELLS`
+cells, one comparison `COMPARISON_CELLS` (the matrix's memory), and it may
+render `PAGE_RENDER` (estimated microseconds of Markdown rendering and sentence
+splitting) and weigh `PAGE_PAIRS` sentence pairs. Past a bound a passage is
+shown whole, removed then added, and says it is `coarse`. The bound counts
+work, not time, so the same revisions always give the same page. difflib's
 SequenceMatcher, used before, is cubic on repetitive text (2,000/3,000 words:
-111 s).
+111 s), whether the items are words or sentences.
 """
 
-import difflib
 import re
 from dataclasses import dataclass
 from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper (hot here)
@@ -33,8 +25,6 @@ from rapidfuzz.distance import Indel
 
 # Words and the whitespace between them, so the output keeps the source's spacing.
 _TOKEN_RE = re.compile(r"\s+|[^\s]+")
-
-ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 
 # One revision diff's bounds: with them the largest drafts the API takes diff in at most about a
 # quarter of a second of CPU here (bench/diff.py). Characters split into words (splitting, mapping,
@@ -49,6 +39,12 @@ COMPARISON_CELLS = 250_000_000
 ATTEMPT_CHARS = 200
 # Unchanged text split into words on each side of the changes, for _slide to shift into.
 CONTEXT_CHARS = 1_000
+# Markdown rendered and split into sentences, in estimated microseconds (`changes.render_cost`): past
+# it, a section is compared as drafted Markdown. Rendering is pure Python and some drafted text is slow
+# to render ("[" x 50,000: 5 s), so the estimate weighs each character by what it costs the renderer.
+PAGE_RENDER = 400_000
+# Sentence pairs weighed (a similarity each) to find which sentence of a changed run became which.
+PAGE_PAIRS = 20_000
 
 
 @dataclass
@@ -58,8 +54,12 @@ class Budget:
     chars: int = PAGE_CHARS
     cells: int = PAGE_CELLS
     per_comparison: int = COMPARISON_CELLS
+    render: int = PAGE_RENDER
+    pairs: int = PAGE_PAIRS
     chars_spent: int = 0
     cells_spent: int = 0
+    render_spent: int = 0
+    pairs_spent: int = 0
 
     @property
     def chars_left(self) -> int:
@@ -82,18 +82,17 @@ class Budget:
         self.cells_spent += cells
         return True
 
+    def take_render(self, cost: int) -> bool:
+        if cost > self.render - self.render_spent:
+            return False
+        self.render_spent += cost
+        return True
 
-@dataclass(frozen=True)
-class SectionDiff:
-    heading: str
-    change: str  # added / removed / changed / unchanged
-    html: SafeString
-    # Some changed passage was too large or too different to compare word by word and is shown whole.
-    coarse: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return self.change != UNCHANGED
+    def take_pair(self) -> bool:
+        if self.pairs_spent >= self.pairs:
+            return False
+        self.pairs_spent += 1
+        return True
 
 
 def _tokens(text: str) -> list[str]:
@@ -241,11 +240,10 @@ def _render(a: list[str], b: list[str], blocks: list[list[int]]) -> str:
     return join(out)
 
 
-def _words(old: str, new: str, budget: Budget) -> str | None:
-    """Word by word; None if over the budget. Only the part between the common start and end
-    (and CONTEXT_CHARS around it) is split into words."""
-    if old == new:
-        return escape(old)
+def _word_blocks(old: str, new: str, budget: Budget):
+    """(head, a, b, blocks, tail): the escaped tokens between the common start and end (and
+    CONTEXT_CHARS around it) with their shared blocks, the raw text before and after them; None if
+    over the budget."""
     if budget.chars_left < ATTEMPT_CHARS:
         return None
     head = _common_prefix(old, new)
@@ -272,7 +270,51 @@ def _words(old: str, new: str, budget: Budget) -> str | None:
     blocks = _blocks(a, b, budget, outside=(old[:start], old[len(old) - end :]))
     if blocks is None:
         return None
-    return escape(old[:start]) + _render(a, b, blocks) + escape(old[len(old) - end :])
+    return old[:start], a, b, blocks, old[len(old) - end :]
+
+
+def _words(old: str, new: str, budget: Budget) -> str | None:
+    """Word by word, inline; None if over the budget."""
+    if old == new:
+        return escape(old)
+    found = _word_blocks(old, new, budget)
+    if found is None:
+        return None
+    head, a, b, blocks, tail = found
+    return escape(head) + _render(a, b, blocks) + escape(tail)
+
+
+def word_sides(old: str, new: str, *, budget: Budget | None = None) -> tuple[SafeString, SafeString, bool]:
+    """`old` with its deleted words in <del>, `new` with its inserted words in <ins>, both escaped, and
+    whether it was over the budget (then each side is marked whole)."""
+    budget = budget or Budget()
+    if old == new:
+        return mark_safe(escape(old)), mark_safe(escape(new)), False
+    found = _word_blocks(old, new, budget)
+    if found is None:
+        return mark_safe(_whole(old, "")), mark_safe(_whole("", new)), True
+    head, a, b, blocks, tail = found
+    join = "".join
+    left, right = [escape(head)], [escape(head)]
+    i = j = 0
+    for bi, bj, size in blocks:
+        if i < bi:
+            left.append(f"<del>{join(a[i:bi])}</del>")
+        if j < bj:
+            right.append(f"<ins>{join(b[j:bj])}</ins>")
+        i, j = bi + size, bj + size
+        left.append(join(a[bi:i]))
+        right.append(join(b[bj:j]))
+    left.append(escape(tail))
+    right.append(escape(tail))
+    return mark_safe(join(left)), mark_safe(join(right)), False
+
+
+def align(a: list[str], b: list[str], *, budget: Budget):
+    """The runs of two sequences (sentences, say): (equal, i1, i2, j1, j2) meaning a[i1:i2] -> b[j1:j2],
+    in order, or None if over the budget."""
+    blocks = _blocks(a, b, budget)
+    return None if blocks is None else list(_runs(blocks))
 
 
 def _paragraphs(old: str, new: str, budget: Budget) -> tuple[str, bool]:
@@ -312,85 +354,3 @@ def _diff(old: str, new: str, budget: Budget) -> tuple[SafeString, bool]:
 def word_diff(old: str, new: str, *, budget: Budget | None = None) -> SafeString:
     """`old` -> `new` as escaped HTML with deleted words in <del> and inserted in <ins>."""
     return _diff(old, new, budget or Budget())[0]
-
-
-def _heading(section) -> str:
-    return section["heading"] if isinstance(section, dict) else section.heading
-
-
-def _body(section) -> str:
-    return section["body"] if isinstance(section, dict) else section.body
-
-
-def section_diff(old_sections, new_sections, *, budget: Budget | None = None) -> list[SectionDiff]:
-    """Section by section (matched by heading), word by word within each section."""
-    budget = budget or Budget()
-    old, new = list(old_sections), list(new_sections)
-    matcher = difflib.SequenceMatcher(None, [_heading(s) for s in old], [_heading(s) for s in new], autojunk=False)
-    diffs: list[SectionDiff] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
-                change = UNCHANGED if _body(before) == _body(after) else CHANGED
-                diffs.append(SectionDiff(_heading(after), change, *_diff(_body(before), _body(after), budget)))
-            continue
-        # A renamed section shows as one removed and one added: the reviewer reads both in full.
-        for before in old[i1:i2]:
-            diffs.append(SectionDiff(_heading(before), REMOVED, mark_safe(_whole(_body(before), ""))))
-        for after in new[j1:j2]:
-            diffs.append(SectionDiff(_heading(after), ADDED, mark_safe(_whole("", _body(after)))))
-    return diffs
-
-
-def _citation_line(citation) -> str:
-    parts = [f"[{citation.number}]", citation.authors, citation.title, citation.journal, str(citation.year or "")]
-    ids = [f"PMID {citation.pmid}" if citation.pmid else "", f"doi:{citation.doi}" if citation.doi else ""]
-    return " ".join(p for p in [*parts, *ids, citation.url] if p)
-
-
-def _citation_content(line: str) -> str:
-    return line.split(" ", 1)[1] if " " in line else ""  # the line without its "[n]"
-
-
-def references_diff(old_citations, new_citations, *, budget: Budget | None = None) -> SectionDiff:
-    """The reference list as one pseudo-section, one line per citation.
-
-    Citations are matched by content (the line without its number), so inserting
-    a citation at [1] shows one added line and the others renumbered, not every
-    line rewritten; changed citations are compared word by word.
-    """
-    budget = budget or Budget()
-    old = [_citation_line(c) for c in old_citations]
-    new = [_citation_line(c) for c in new_citations]
-    if old == new:
-        return SectionDiff("References", UNCHANGED, mark_safe(escape("\n".join(new))))
-    blocks = _blocks([_citation_content(x) for x in old], [_citation_content(x) for x in new], budget)
-    if blocks is None:  # 500 a side is 250,000 cells: only a spent page budget gets here
-        html, coarse = _diff("\n".join(old), "\n".join(new), budget)
-        return SectionDiff("References", CHANGED, html, coarse)
-    lines, coarse = [], False
-    for equal, i1, i2, j1, j2 in _runs(blocks):
-        pairs = list(zip(old[i1:i2], new[j1:j2], strict=True)) if equal or i2 - i1 == j2 - j1 else []
-        if not pairs:  # a run of citations added or removed, or changed with different counts on each side
-            pairs = [(x, "") for x in old[i1:i2]] + [("", x) for x in new[j1:j2]]
-        for before, after in pairs:
-            if before and after:
-                html, whole = _diff(before, after, budget)
-                coarse = coarse or whole
-            else:
-                html = _whole(before, after)
-            lines.append(html)
-    return SectionDiff("References", CHANGED, mark_safe("\n".join(lines)), coarse)
-
-
-def revision_diff(live, pending, *, budget: Budget | None = None) -> list[SectionDiff]:
-    """The pending revision against the live one; sections then references.
-
-    Both revisions should come with their sections and citations prefetched
-    (`editorial.review.selectors.answer_for_review`). The whole diff shares one
-    `Budget`, so it takes well under a second at the API's largest drafts.
-    """
-    budget = budget or Budget()
-    diffs = section_diff(live.sections.all(), pending.sections.all(), budget=budget)
-    diffs.append(references_diff(live.citations.all(), pending.citations.all(), budget=budget))
-    return diffs

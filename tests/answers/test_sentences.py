@@ -178,3 +178,21 @@ def test_every_anchor_is_the_id_of_a_marker_of_the_rendered_draft():
 def test_the_reader_page_rendering_carries_no_marker_ids():
     (section,) = render_sections([{"heading": "A", "body": "Claim [1]."}])
     assert '<sup class="cite"><a href="#ref-1"' in str(section.html)
+
+
+# -- every sentence (the review's diff) ----------------------------------------------------
+
+
+def test_reading_sentences_are_the_rendered_text_with_markers_kept_apart():
+    from answers.sentences import reading_sentences
+
+    found = reading_sentences("Oral **iron** first [1, 2]. Et al. [3] found\nmore.\n\n- Item [4-5].\n\n`[9]` code.")
+    assert [(s.text, s.block) for s in found] == [
+        ("Oral iron first [1, 2].", 0),
+        ("Et al. [3] found more.", 0),
+        ("Item [4-5].", 1),
+        ("[9] code.", 2),
+    ]
+    assert found[0].parts == ("Oral iron first ", (1, 2), ". ")  # trailing space kept: `collapse` drops it
+    assert found[2].parts == ("Item ", (4, 5), ".")
+    assert found[3].parts == ("[9] code.",)  # a marker in code is text, as on the page

@@ -43,7 +43,7 @@ def test_drafted_markup_is_not_executed_on_the_review_page(client, submit, board
     assert "&lt;b&gt;Guidelines&lt;/b&gt;" in html
 
 
-def test_a_new_revision_of_an_approved_answer_shows_a_word_diff_against_the_live_one(
+def test_a_new_revision_of_an_approved_answer_shows_its_changes_in_their_own_tab(
     client, answer_in, board_member, drafter, specialty
 ):
     answer = answer_in(Status.APPROVED)
@@ -52,14 +52,18 @@ def test_a_new_revision_of_an_approved_answer_shows_a_word_diff_against_the_live
     draft.sections.append({"heading": "Adverse Events", "body": "Constipation."})
     services.draft_submit(acting_user=drafter, draft=draft)
     client.force_login(board_member)
-    response = client.get(review_url(answer))
-    diff = {d.heading: d for d in response.context["diff"]}
+    response = client.get(review_url(answer) + "?tab=changes")
+    diff = {d.heading: d for d in response.context["diff"].sections}
     assert diff["From the Guidelines"].change == "changed"
-    assert str(diff["From the Guidelines"].html) == ("Oral iron <del>first</del><ins>first, every other day</ins> [1].")
+    (row,) = diff["From the Guidelines"].rows
+    assert (str(row.old), str(row.new)) == (
+        "Oral iron <del>first</del> [1].",
+        "Oral iron <ins>first, every other day</ins> [1].",
+    )
     assert diff["Key Findings"].change == "unchanged"
     assert diff["Adverse Events"].change == "added"
-    assert diff["References"].change == "unchanged"
-    assert "<ins>Constipation.</ins>" in response.content.decode()
+    assert all(r.change == "unchanged" for r in response.context["diff"].references)
+    assert '<td class="diff-new">Constipation.</td>' in response.content.decode()
 
 
 def test_no_diff_without_a_live_revision(client, answer_in, board_member):

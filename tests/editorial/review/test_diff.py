@@ -1,8 +1,10 @@
+"""The bounded comparison engine (`editorial.review.diff`): words and sequences, within a budget."""
+
 import re
 import signal
 import sys
 from contextlib import contextmanager
-from html import unescape
+from html import escape, unescape
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +12,8 @@ import pytest
 from answers.models import Status
 from editorial.admin import answers as answer_admin
 from editorial.review import services
-from editorial.review.diff import Budget, references_diff, revision_diff, section_diff, word_diff
+from editorial.review.changes import revision_diff
+from editorial.review.diff import Budget, align, word_diff, word_sides
 from tests import factories
 from tests.editorial.admin.desk import review_url
 
@@ -35,31 +38,6 @@ def test_word_diff_marks_deleted_and_inserted_words():
 def test_word_diff_escapes_drafted_markup():
     html = str(word_diff("safe", "<script>x</script>"))
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
-
-
-def test_sections_are_matched_by_heading_and_compared_one_by_one():
-    old = [section("Guidelines", "Oral iron."), section("Key Findings", "Works."), section("Old", "Gone.")]
-    new = [section("Guidelines", "Oral iron."), section("Key Findings", "Works well."), section("New", "Here.")]
-    diffs = section_diff(old, new)
-    assert [(d.heading, d.change) for d in diffs] == [
-        ("Guidelines", "unchanged"),
-        ("Key Findings", "changed"),
-        ("Old", "removed"),
-        ("New", "added"),
-    ]
-    assert str(diffs[1].html) == "<del>Works.</del><ins>Works well.</ins>"
-    assert str(diffs[2].html) == "<del>Gone.</del>"
-    assert str(diffs[3].html) == "<ins>Here.</ins>"
-
-
-def test_a_changed_reference_shows_in_the_references_diff():
-    def cite(number, title, year):
-        return SimpleNamespace(number=number, title=title, year=year, authors="", journal="", pmid="", doi="", url="")
-
-    same = references_diff([cite(1, "Trial", 2020)], [cite(1, "Trial", 2020)])
-    changed = references_diff([cite(1, "Trial", 2020)], [cite(1, "Trial", 2021)])
-    assert same.change == "unchanged"
-    assert changed.change == "changed" and str(changed.html) == "[1] Trial <del>2020</del><ins>2021</ins>"
 
 
 # -- bounded work (issue 13 #2: difflib took 111 s on the repetitive pair below) ----------------
@@ -131,9 +109,11 @@ def test_the_repetitive_pair_of_the_finding_is_compared_in_bounded_work():
 def test_the_repetitive_pair_is_still_compared_word_by_word():
     budget = Budget()
     with at_most(5):  # milliseconds (bench/diff.py)
-        diffs = section_diff([section("S", ADVERSARIAL_OLD)], [section("S", ADVERSARIAL_NEW)], budget=budget)
-    assert not diffs[0].coarse and sides(diffs[0].html) == (ADVERSARIAL_OLD, ADVERSARIAL_NEW)
-    assert len(re.findall(r"<ins>\s*c\s*</ins>", str(diffs[0].html))) == 1000  # every inserted "c" marked
+        old, new, coarse = word_sides(ADVERSARIAL_OLD, ADVERSARIAL_NEW, budget=budget)
+    assert not coarse
+    assert sides(old)[0] == ADVERSARIAL_OLD and sides(new)[1] == ADVERSARIAL_NEW
+    assert "<ins>" not in old and "<del>" not in new
+    assert len(re.findall(r"<ins>\s*c\s*</ins>", str(new))) == 1000  # every inserted "c" marked
     assert budget.cells_spent <= 4_001 * 6_001
 
 
@@ -142,31 +122,32 @@ def test_over_the_budget_paragraphs_are_compared_one_by_one():
     new = "\n\n".join(f"Paragraph {i} gives 20 mg daily." for i in range(3))
     # From the first change to the last, 27 tokens a side: 729 cells, over 100. 5 lines a side: 25.
     budget = Budget(per_comparison=100)
-    diffs = section_diff([section("S", old)], [section("S", new)], budget=budget)
+    html = word_diff(old, new, budget=budget)
     assert budget.cells_spent == 25 + 3  # the line diff, then "10" against "20" in each paragraph
-    assert not diffs[0].coarse
-    assert (
-        str(diffs[0].html)
-        == str(word_diff(old, new))
-        == "\n\n".join(f"Paragraph {i} gives <del>10</del><ins>20</ins> mg daily." for i in range(3))
-    )
+    assert str(html) == "\n\n".join(f"Paragraph {i} gives <del>10</del><ins>20</ins> mg daily." for i in range(3))
 
 
-def test_beyond_the_budget_a_changed_passage_is_shown_whole_and_the_section_says_so():
+def test_beyond_the_budget_a_changed_passage_is_shown_whole():
     old = "Intro <b>stays</b>.\nGive 10 mg & rest.\nKeep.\nEnd 1."
     new = "Intro <b>stays</b>.\nTake 20 mg & rest.\nKeep.\nEnd 2."
     # Whole: 14 x 14 tokens, over. Lines after the equal first one: 3 x 3 = 9 cells;
     # then "Give 10" / "Take 20" (3 x 3): over; "1." / "2.": 1.
     budget = Budget(cells=9 + 1)
-    diff = section_diff([section("S", old)], [section("S", new)], budget=budget)[0]
-    assert diff.coarse and diff.change == "changed" and budget.cells_spent == 10
-    assert str(diff.html) == (
+    html = word_diff(old, new, budget=budget)
+    assert budget.cells_spent == 10
+    assert str(html) == (
         "Intro &lt;b&gt;stays&lt;/b&gt;.\n"
         "<del>Give 10 mg &amp; rest.\n</del><ins>Take 20 mg &amp; rest.\n</ins>"
         "Keep.\nEnd <del>1.</del><ins>2.</ins>"
     )
-    nothing = section_diff([section("S", old)], [section("S", new)], budget=Budget(cells=0))[0]
-    assert nothing.coarse and sides(nothing.html) == (old, new) and "<b>" not in str(nothing.html)
+    left, right, coarse = word_sides(old, new, budget=Budget(cells=0))
+    assert coarse and str(left) == "<del>" + escape(old) + "</del>" and str(right) == "<ins>" + escape(new) + "</ins>"
+
+
+def test_sequences_align_within_the_budget():
+    runs = align(["A.", "B.", "C."], ["A.", "X.", "C.", "D."], budget=Budget())
+    assert runs == [(True, 0, 1, 0, 1), (False, 1, 2, 1, 2), (True, 2, 3, 2, 3), (False, 3, 3, 3, 4)]
+    assert align(["A.", "B."], ["C.", "D."], budget=Budget(cells=3)) is None
 
 
 def test_the_largest_drafts_stay_within_one_page_budget():
@@ -174,11 +155,17 @@ def test_the_largest_drafts_stay_within_one_page_budget():
     old = [section(f"S{i}", (" ".join(["a", "b"] * 12_500))[:50_000]) for i in range(50)]
     new = [section(f"S{i}", (" ".join(["b", "a", "c"] * 8_400))[:50_000]) for i in range(50)]
     budget = Budget()
-    with at_most(10):  # about 0.1 s (bench/diff.py)
-        diffs = revision_diff(revision(old, []), revision(new, []), budget=budget)
+    with at_most(10):  # well under a second (bench/diff.py)
+        diff = revision_diff(revision(old, []), revision(new, []), budget=budget)
     assert budget.cells_spent <= budget.cells and budget.chars_spent <= budget.chars
-    assert all(d.coarse for d in diffs[:-1]) and len(diffs) == 51
-    assert sides(diffs[0].html) == (old[0]["body"], new[0]["body"])
+    assert budget.render_spent <= budget.render and budget.pairs_spent <= budget.pairs
+    assert len(diff.sections) == 50 and all(s.change == "changed" for s in diff.sections)
+    # Each a single sentence too long to compare word by word; the first few rendered as readers read
+    # them, then the rendering budget is spent and the rest are compared as drafted.
+    assert all(s.coarse for s in diff.sections)
+    assert diff.sections[0].rendered and not diff.sections[-1].rendered
+    row = diff.sections[-1].rows[0]
+    assert sides(row.old)[0] == old[-1]["body"] and sides(row.new)[1] == new[-1]["body"]
 
 
 # -- ordinary edits ----------------------------------------------------------------------------
@@ -206,30 +193,6 @@ def test_escaping_holds_in_unchanged_deleted_and_inserted_text():
     )
 
 
-def cite(number, title, year=2020):
-    return SimpleNamespace(number=number, title=title, year=year, authors="", journal="", pmid="", doi="", url="")
-
-
-def test_references_are_matched_by_content_so_a_renumbering_shows_as_one():
-    old = [cite(1, "Iron trial"), cite(2, "Dosing study")]
-    new = [cite(1, "New guideline", 2024), cite(2, "Iron trial"), cite(3, "Dosing study")]
-    diff = references_diff(old, new)
-    assert diff.change == "changed" and not diff.coarse
-    assert str(diff.html) == (
-        "<ins>[1] New guideline 2024</ins>\n"
-        "<del>[1]</del><ins>[2]</ins> Iron trial 2020\n"
-        "<del>[2]</del><ins>[3]</ins> Dosing study 2020"
-    )
-
-
-def test_a_removed_reference_and_the_one_renumbered_after_it():
-    old = [cite(1, "Iron trial"), cite(2, "Dosing study"), cite(3, "Cohort")]
-    new = [cite(1, "Iron trial"), cite(2, "Cohort")]
-    assert str(references_diff(old, new).html) == (
-        "[1] Iron trial 2020\n<del>[2] Dosing study 2020</del>\n<del>[3]</del><ins>[2]</ins> Cohort 2020"
-    )
-
-
 # -- the review page ---------------------------------------------------------------------------
 
 
@@ -242,37 +205,44 @@ def _revised(answer_in, drafter, specialty, old: str, new: str):
 
 
 @pytest.mark.django_db
-def test_the_review_page_of_the_finding_shows_its_word_diff(
+def test_the_changes_tab_of_the_finding_shows_its_word_diff(
     client, answer_in, board_member, drafter, specialty, monkeypatch
 ):
     answer = _revised(answer_in, drafter, specialty, ADVERSARIAL_OLD, ADVERSARIAL_NEW)
 
-    def bounded(live, pending):
+    def bounded(live, pending, **options):
         with at_most(5):  # generous: the diff takes milliseconds (bench/diff.py); the page's first load is slower
-            return revision_diff(live, pending)
+            return revision_diff(live, pending, **options)
 
     monkeypatch.setattr(answer_admin, "revision_diff", bounded)
     client.force_login(board_member)
-    response = client.get(review_url(answer))
+    response = client.get(review_url(answer) + "?tab=changes")
     assert response.status_code == 200
-    dosing = next(d for d in response.context["diff"] if d.heading == "Dosing")
-    assert dosing.change == "changed" and not dosing.coarse
-    assert sides(dosing.html) == (ADVERSARIAL_OLD, ADVERSARIAL_NEW)
+    dosing = next(d for d in response.context["diff"].sections if d.heading == "Dosing")
+    assert dosing.change == "changed" and not dosing.coarse and dosing.rendered
+    (row,) = dosing.rows  # one sentence each side, its words marked
+    assert row.change == "changed"
+    assert sides(row.old)[0] == ADVERSARIAL_OLD and sides(row.new)[1] == ADVERSARIAL_NEW
     assert "Too long or too different" not in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_the_review_page_says_when_passages_are_shown_whole(
+def test_the_changes_tab_says_when_passages_are_shown_whole(
     client, answer_in, board_member, drafter, specialty, monkeypatch
 ):
     answer = _revised(answer_in, drafter, specialty, "Give <b>10</b> mg [1].", "Give <i>20</i> mg [1].")
     monkeypatch.setattr(
-        answer_admin, "revision_diff", lambda live, pending: revision_diff(live, pending, budget=Budget(cells=0))
+        answer_admin,
+        "revision_diff",
+        lambda live, pending, **options: revision_diff(live, pending, budget=Budget(cells=0), **options),
     )
     client.force_login(board_member)
-    response = client.get(review_url(answer))
-    dosing = next(d for d in response.context["diff"] if d.heading == "Dosing")
+    response = client.get(review_url(answer) + "?tab=changes")
+    dosing = next(d for d in response.context["diff"].sections if d.heading == "Dosing")
     assert dosing.coarse
     html = response.content.decode()
     assert "Too long or too different to compare word by word" in html
-    assert "<del>Give &lt;b&gt;10&lt;/b&gt; mg [1].</del><ins>Give &lt;i&gt;20&lt;/i&gt; mg [1].</ins>" in html
+    # No cell to align the sentences with: every live sentence removed, then every new one added.
+    assert [row.change for row in dosing.rows] == ["removed", "added"]
+    assert '<td class="diff-old">Give &lt;b&gt;10&lt;/b&gt; mg [1].</td>' in html
+    assert '<td class="diff-new">Give &lt;i&gt;20&lt;/i&gt; mg [1].</td>' in html

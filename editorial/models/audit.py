@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     SIGNATURE_FAILED = "vetted.signature.fail", "Failed to sign (wrong password)"
     PROFILE_CHANGE = "vetted.profile.change", "Changed a public reviewer profile"
     REVISION_WITHDRAW = "vetted.revision.withdraw", "Withdrew the pending revision with the retraction"
+    REVISION_EDIT = "vetted.revision.edit", "Edited the draft in review (a new revision)"
 
 
 class AuditEvent(ImmutableModel):

@@ -87,12 +87,16 @@ def build(client, specialty) -> World:
     assert published.status == Status.APPROVED
 
     # An editor's edit of a drafting system's draft, waiting in review (the edit's diff page).
-    edited = factories.submitted(by=users["drafting_system"], specialty=specialty, question="Is iron safe in pregnancy?")
+    edited = factories.submitted(
+        by=users["drafting_system"], specialty=specialty, question="Is iron safe in pregnancy?"
+    )
     edited = edits.revision_edit(
         acting_user=users["editor"],
         answer=edited,
-        content={"sections": [{"heading": "Key Findings", "body": "Yes, from the second trimester [1]."}],
-                 "citations": [{"number": 1, "title": "Iron in pregnancy", "year": 2022}]},  # fmt: skip
+        content={
+            "sections": [{"heading": "Key Findings", "body": "Yes, from the second trimester [1]."}],
+            "citations": [{"number": 1, "title": "Iron in pregnancy", "year": 2022}],
+        },
     )
 
     follow_up = FollowUpQuestion.objects.create(text="Is it safe in pregnancy?", answer=published)

@@ -86,6 +86,12 @@ def test_the_edit_page_shows_the_pending_revision_in_one_form(client, in_review,
     html = response.content.decode()
     assert "Oral iron first [1]." in html and "10.1000/xyz123" in html
     assert "You hold this review: once you save, it goes back to the queue" in html
+    assert [html.count(f"<legend>{name}") for name in ("Section 2", "New section", "Citation 2", "New citation")] == [
+        1,
+        1,
+        1,
+        1,
+    ]
     assert response.context["sections"].total_form_count() == 3  # two sections and the blank one
     assert response.context["base_form"].initial["revision"] == in_review.pending_revision_id
 

@@ -258,3 +258,13 @@ def test_an_edit_of_a_revision_replaced_meanwhile_is_a_conflict(in_review, edito
             acting_user=editor, answer=in_review, content=content(section0_body="Iron [1]."), expected_revision=seen
         )
     assert _writes() == before
+
+
+def test_the_drafting_system_reads_its_edited_draft_as_superseded(api, draft_payload, board_member, editor):
+    created = api.post("/api/v1/drafts/", draft_payload()).json()
+    answer = services.answer_start_review(acting_user=board_member, answer=created["answer_id"])
+
+    edits.revision_edit(acting_user=editor, answer=answer, content=content(section0_body="Oral iron, 65 mg [1]."))
+
+    draft = api.get(f"/api/v1/drafts/{created['id']}/").json()
+    assert (draft["status"], draft["answer_status"]) == ("superseded", Status.UNDER_REVIEW)

@@ -297,6 +297,26 @@ class Answer(ConcurrentTransitionMixin, models.Model):
         self._moved()
         return Status.APPROVED if self.live_revision_id is not None else Status.REJECTED
 
+    @transition(field=status, source=Status.SUBMITTED, target=Status.SUBMITTED, conditions=[has_pending_revision])
+    @transition(
+        field=status,
+        source=Status.UNDER_REVIEW,
+        target=RETURN_VALUE(Status.UNDER_REVIEW, Status.SUBMITTED),
+        conditions=[has_pending_revision],
+    )
+    def edit(self, *, revision: "Revision", by) -> str:
+        """A board member's or editor's edit takes the place of the pending revision (whose
+        review is superseded). The review stays with its holder, who checks the edit; when
+        the holder wrote the edit, it goes back to submitted, unassigned, for another board
+        member: nobody approves their own writing."""
+        self.pending_revision = revision
+        if self.reviewer_id is not None and self.reviewer_id == by.pk:
+            self.reviewer = None
+            if self.status == Status.UNDER_REVIEW:
+                self._moved()
+            return Status.SUBMITTED
+        return self.status
+
     @transition(
         field=status,
         source=[Status.APPROVED, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED],
@@ -394,6 +414,9 @@ class Revision(ImmutableModel):
     # The drafting system's own id, unique per submitting user (each system its own namespace);
     # NULL, not "", for revisions without one, so the constraint leaves them out.
     external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    # The revision a board member or editor edited to write this one (`editorial.review.edits`);
+    # NULL for a draft as its drafting system (or editor) submitted it.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="edits")
 
     class Meta:
         ordering = ["answer", "number"]
@@ -474,6 +497,7 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     APPROVED = "approved", "Approved"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    SUPERSEDED = "superseded", "Superseded by an edit"
 
 
 class RiskTier(models.TextChoices):
@@ -539,6 +563,12 @@ class RevisionReview(models.Model):
     )
     def withdraw(self, *, by) -> None:
         """Its answer was retracted before a decision on it."""
+        self._decided(by)
+
+    @transition(field=state, source=[ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW], target=ReviewState.SUPERSEDED)
+    def supersede(self, *, by) -> None:
+        """A board member or editor edited it: the edit (a new revision, `parent` this one)
+        takes its place in review. Closed, never decided."""
         self._decided(by)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db.models import Q
 
-from answers.models import Answer, ReviewerProfile
+from answers.models import Answer, ReviewerProfile, Status
 from editorial.access.roles import BOARD, is_board_member, is_drafting_system, is_editor
 from editorial.errors import NotAllowed
 
@@ -155,6 +155,25 @@ def may_decide(user, answer: Answer) -> str | None:
         return "You wrote this revision; you cannot review your own work."
     if answer.reviewer_id != user.pk:
         return "Only the board member who holds this review may decide it."
+    return None
+
+
+def may_edit_draft(user, answer: Answer | None) -> str | None:
+    """A board member (who may review it) or an editor, while the answer is in review; never a drafting system.
+
+    The edit becomes the pending revision, written by this person: they may then
+    never approve it (`_wrote_pending`), so another board member must.
+    """
+    if is_drafting_system(user):
+        return "Drafting systems send new drafts through the API; they do not edit drafts in review."
+    if not is_editor(user):
+        if not is_board_member(user):
+            return "Only board members and editors may edit a draft."
+        if why := _board_refusal(user, answer):
+            return why
+    if answer is None or answer.status not in (Status.SUBMITTED, Status.UNDER_REVIEW) or not answer.pending_revision_id:
+        status = answer.get_status_display().lower() if answer is not None else "not in review"
+        return f"Only a draft in review can be edited; this answer is {status}."
     return None
 
 

@@ -26,6 +26,7 @@ from answers.sentences import CitingSentence, citing_sentences
 from editorial.access import rights
 from editorial.access.roles import is_board_member, is_editor
 from editorial.admin.decisions import DecisionsMixin, allowed_actions
+from editorial.admin.edits import DraftEditsMixin
 from editorial.admin.filters import AssignedFilter, DeskFilter, OverdueFilter
 from editorial.admin.forms import (
     AssignForm,
@@ -113,7 +114,7 @@ def _citation_checks(
 
 
 @admin.register(Answer)
-class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
+class AnswerAdmin(DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
     change_form_template = "admin/editorial/answer/review.html"
 
     list_display = ["question_text", "specialty", "status", "reviewer", "time_in_state", "next_review_due"]
@@ -137,7 +138,9 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
     @admin.display(description="Question", ordering="question__text")
     def question_text(self, answer: Answer) -> str:
         text = answer.question.text
-        return text if len(text) <= 120 else text[:119] + "…"
+        text = text if len(text) <= 120 else text[:119] + "…"
+        note = selectors.edit_note(answer)  # an edit by the board: its author may not review it
+        return f"{text} ({note})" if note else text
 
     @admin.display(description="Specialty", ordering="question__specialty__name")
     def specialty(self, answer: Answer) -> str:

@@ -143,6 +143,38 @@ def _profile_change(event, data):
     return _with(f"Changed {whose}", fields)
 
 
+def _numbers(numbers) -> str:
+    return ", ".join(f"[{n}]" for n in numbers)
+
+
+def _revision_edit(event, data):
+    """ "Edited revision 1 as revision 2: sections edited: Dosing; citations changed: [3]; verdicts
+    carried over: [1], [2]"."""
+    parent, number = data.get("parent"), _revision_number(event, data)
+    if number is None:
+        sentence = "Edited the draft"
+    elif parent is None:
+        sentence = f"Edited the draft as revision {number}"
+    else:
+        sentence = f"Edited revision {parent} as revision {number}"
+    sections, citations = data.get("sections") or {}, data.get("citations") or {}
+    details = [
+        f"sections {what}: {', '.join(sections[what])}" for what in ("edited", "added", "removed") if sections.get(what)
+    ]
+    if sections.get("reordered"):
+        details.append("sections reordered")
+    details += [
+        f"citations {what}: {_numbers(citations[what])}"
+        for what in ("changed", "added", "removed")
+        if citations.get(what)
+    ]
+    if data.get("carried_over"):
+        details.append(f"verdicts carried over: {_numbers(data['carried_over'])}")
+    if data.get("handed_back"):
+        details.append("the review goes to another board member")
+    return _with(sentence, "; ".join(details))
+
+
 _SENTENCES = {
     AuditAction.SUBMIT: _submit,
     AuditAction.ASSIGN: _assign,
@@ -167,4 +199,5 @@ _SENTENCES = {
         _of_revision("Set the risk tier of", event, data) + f" to {_tier(data.get('to'))}", event.reason
     ),
     AuditAction.REVISION_WITHDRAW: lambda event, data: _of_revision("Withdrew", event, data) + " with the retraction",
+    AuditAction.REVISION_EDIT: _revision_edit,
 }

@@ -7,6 +7,9 @@ The API and `manage.py import_drafts` read the same JSON through this module:
    blank, citation numbers that are not exactly 1..n, markers in the text
    that point at no citation, unknown specialties, malformed DOIs and PMIDs,
    years in the future;
+   the rules of the content itself (sections and citations: `SectionIn`,
+   `CitationIn`, `content_problems`) live in `editorial.review.content`, shared
+   with the board's edits in the review, which obey exactly the same rules;
 3. `draft_receive()` stores it through `services.draft_submit`, idempotent on
    `external_id` (each drafting system's own: unique per submitting user).
 
@@ -16,57 +19,47 @@ Every problem is reported against its field path, e.g. `sections[2].body`
 
 import hashlib
 import json
-import re
 from typing import Literal
 
 import pydantic
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import Truncator
 from pydantic import ConfigDict, Field
 
 from answers import clock
-from answers.citations import cited_numbers
 from answers.models import Audience, FollowUpQuestion, FollowUpStatus, Revision, Specialty
 from editorial.access.roles import is_drafting_system
 from editorial.audit import effects
 from editorial.errors import Conflict, Invalid, InvalidState, NotAllowed, Problem
 from editorial.models import ApiToken, AuditAction, DraftReceipt
 from editorial.review import services
+from editorial.review.content import (  # noqa: F401  (DOI_RE, PMID_RE, SectionIn, CitationIn: the contract's names)
+    CITATIONS_FIELD,
+    CONTENT_INVALID,
+    DOI_RE,
+    PMID_RE,
+    SECTION_BODY_MAX,
+    SECTIONS_FIELD,
+    CitationIn,
+    Citations,
+    SectionIn,
+    Sections,
+    content_problems,
+    field_path,
+    problems_from_pydantic,
+    text_problems,
+    valid_url,
+)
 from editorial.webhooks import addresses
 
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
-_url_validator = URLValidator(schemes=["http", "https"])
-# A section is a few paragraphs; `import_drafts` has no body limit of its own, so the schema bounds it.
-SECTION_BODY_MAX = 50_000
 # What the API says above the list of problems of a refused draft.
-DRAFT_INVALID = "The draft is invalid."
+DRAFT_INVALID = CONTENT_INVALID
 
 AudienceName = Literal[tuple(Audience.values)]  # type: ignore[valid-type]
 
 
 class _Strict(pydantic.BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-
-
-class SectionIn(_Strict):
-    heading: str = Field(min_length=1, max_length=200)
-    body: str = Field(
-        min_length=1, max_length=SECTION_BODY_MAX, description="Markdown; citation markers such as [1] or [2, 3]."
-    )
-
-
-class CitationIn(_Strict):
-    number: int = Field(ge=1, le=1000)
-    title: str = Field(min_length=1, max_length=2000)
-    authors: str | None = Field(None, max_length=2000)
-    journal: str | None = Field(None, max_length=300)
-    year: int | None = Field(None, ge=1000, le=9999)
-    pmid: str | None = Field(None, max_length=20, description="PubMed id: digits only.")
-    doi: str | None = Field(None, max_length=200, description="e.g. 10.1056/NEJMoa1509277")
-    url: str | None = Field(None, max_length=500)
 
 
 class ModelIn(_Strict):
@@ -79,8 +72,8 @@ class DraftIn(_Strict):
     question: str = Field(min_length=1, max_length=1000)
     specialty: str = Field(min_length=1, max_length=120, description="A specialty slug, e.g. cardiology.")
     audience: AudienceName = Audience.PROFESSIONAL  # type: ignore[valid-type]
-    sections: list[SectionIn] = Field(min_length=1, max_length=50)
-    citations: list[CitationIn] = Field(default_factory=list, max_length=500)
+    sections: Sections = Field(**SECTIONS_FIELD)
+    citations: Citations = Field(default_factory=list, **CITATIONS_FIELD)
     model: ModelIn
     callback_url: str | None = Field(None, max_length=500, description="Where decisions are POSTed (signed).")
     risk: Literal["standard", "high"] | None = Field(
@@ -115,31 +108,6 @@ class DraftIn(_Strict):
     )
 
 
-def field_path(loc) -> str:
-    """('sections', 2, 'body') -> 'sections[2].body'."""
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path or "body"
-
-
-def problems_from_pydantic(errors, *, skip: int = 0) -> list[Problem]:
-    """pydantic error dicts -> problems; `skip` drops leading loc parts (ninja's 'body', 'payload')."""
-    problems = []
-    for error in errors:
-        loc = tuple(error["loc"])[skip:]
-        message = error["msg"]
-        if error["type"] == "missing":
-            message = "This field is required."
-        elif error["type"] == "extra_forbidden":
-            message = "Unknown field."
-        problems.append(Problem(field_path(loc), message))
-    return problems
-
-
 def parse_draft(data) -> DraftIn:
     """A decoded JSON value -> DraftIn, or Invalid naming every bad field."""
     if not isinstance(data, dict):
@@ -150,93 +118,20 @@ def parse_draft(data) -> DraftIn:
         raise Invalid(problems_from_pydantic(exc.errors()), detail=DRAFT_INVALID) from None
 
 
-def _strings(value, path: str):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, f"{path}[{i}]")
-
-
-def _text_problems(draft: DraftIn) -> list[Problem]:
-    problems = []
-    for path, text in _strings(draft.model_dump(), ""):
-        if "\x00" in text:
-            problems.append(Problem(path, "Text may not contain NUL characters."))
-        else:
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                problems.append(Problem(path, "Text is not valid Unicode (lone surrogate)."))
-    return problems
-
-
-def _section_problems(draft: DraftIn, numbers: set[int]) -> list[Problem]:
-    problems = []
-    for i, section in enumerate(draft.sections):
-        if not section.heading.strip():
-            problems.append(Problem(f"sections[{i}].heading", "A section needs a heading."))
-        if not section.body.strip():
-            problems.append(Problem(f"sections[{i}].body", "A section may not be empty."))
-        dangling = sorted({n for n in cited_numbers(section.body) if n not in numbers})
-        if dangling:
-            listed = ", ".join(f"[{n}]" for n in dangling)
-            problems.append(Problem(f"sections[{i}].body", f"Citation marker {listed} points at no citation."))
-    return problems
-
-
-def _citation_problems(draft: DraftIn) -> list[Problem]:
-    problems = []
-    n = len(draft.citations)
-    seen: set[int] = set()
-    this_year = clock.today().year
-    for i, citation in enumerate(draft.citations):
-        at = f"citations[{i}]"
-        if citation.number in seen:
-            problems.append(Problem(f"{at}.number", f"Citation number {citation.number} is used twice."))
-        elif citation.number > n:
-            problems.append(Problem(f"{at}.number", f"Citation numbers must run from 1 to {n}; got {citation.number}."))
-        seen.add(citation.number)
-        if not citation.title.strip():
-            problems.append(Problem(f"{at}.title", "A citation needs a title."))
-        if citation.doi and not DOI_RE.match(citation.doi):
-            problems.append(Problem(f"{at}.doi", "Not a DOI (expected 10.<registrant>/<suffix>)."))
-        if citation.pmid and not PMID_RE.match(citation.pmid):
-            problems.append(Problem(f"{at}.pmid", "Not a PMID (expected up to 9 digits, no leading zero)."))
-        if citation.year is not None and citation.year > this_year:
-            problems.append(Problem(f"{at}.year", f"{citation.year} is in the future."))
-        if citation.url and not _valid_url(citation.url):
-            problems.append(Problem(f"{at}.url", "Not an http(s) URL."))
-    return problems
-
-
-def _valid_url(value: str) -> bool:
-    try:
-        _url_validator(value)
-    except DjangoValidationError:
-        return False
-    return True
-
-
 def draft_problems(draft: DraftIn) -> list[Problem]:
     """Every rule a schema cannot express, as field problems (empty: the draft is valid)."""
-    problems = _text_problems(draft)
+    problems = text_problems(draft.model_dump())
     if problems:
         return problems  # the database could not even store these strings; stop here
     if not draft.external_id.strip():
         problems.append(Problem("external_id", "May not be blank."))
     if not draft.question.strip():
         problems.append(Problem("question", "A draft needs a question."))
-    numbers = {c.number for c in draft.citations}
-    problems += _section_problems(draft, numbers)
-    problems += _citation_problems(draft)
+    problems += content_problems(draft.sections, draft.citations)
     if not Specialty.objects.filter(slug=draft.specialty).exists():
         problems.append(Problem("specialty", f"Unknown specialty {draft.specialty!r}."))
     if draft.callback_url:
-        refused = addresses.url_problem(draft.callback_url) if _valid_url(draft.callback_url) else "Not an http(s) URL."
+        refused = addresses.url_problem(draft.callback_url) if valid_url(draft.callback_url) else "Not an http(s) URL."
         if refused:
             problems.append(Problem("callback_url", refused))
     return problems

@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     PROFILE_CHANGE = "vetted.profile.change", "Changed a public reviewer profile"
     REVISION_WITHDRAW = "vetted.revision.withdraw", "Withdrew the pending revision with the retraction"
     RISK_CHANGE = "vetted.revision.risk", "Changed the risk tier"
+    REVISION_EDIT = "vetted.revision.edit", "Edited the draft in review (a new revision)"
 
 
 class AuditEvent(ImmutableModel):

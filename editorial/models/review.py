@@ -17,7 +17,9 @@ class CitationVerdict(models.Model):
     """The reviewer's finding on one citation of one revision.
 
     It may be changed while the review lasts (each change is audited). An
-    editor may waive an unchecked or unsupported citation with a reason.
+    editor may waive an unchecked or unsupported citation with a reason. An
+    edit by the board carries a verdict over to the edited revision when the
+    citation and the sentences citing it are unchanged (`carried_from`).
 
     `answer` and `revision` are the citation's own (both immutable), copied so
     the reports count verdicts per drafting model without joining citations.
@@ -37,6 +39,9 @@ class CitationVerdict(models.Model):
     )
     waiver_reason = models.TextField(blank=True)
     waived_at = models.DateTimeField(null=True, blank=True)
+    # Set when the verdict was carried over from an earlier revision by an edit
+    # (`editorial.review.edits`): the revision it was recorded on. Cleared when re-recorded.
+    carried_from = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["answer", "verdict"])]

@@ -82,6 +82,8 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
                 "note": note.strip(),
                 "reviewer": acting_user,
                 "decided_at": clock.now(),
+                # A verdict recorded again is no longer one carried over by an edit.
+                "carried_from": None,
                 # A new verdict replaces any earlier waiver.
                 "waived_by": None,
                 "waiver_reason": "",

@@ -104,10 +104,21 @@ RETRACT = Decision(
     revision_step="withdraw",
 )
 
+EDIT = Decision(
+    "edit",
+    AuditAction.REVISION_EDIT,
+    rights.may_edit_draft,
+    verb="edit the draft of",
+    label="Edit the draft",
+    help_text="Correct the draft yourself: your edit becomes a new revision that another board member approves.",
+    revision_step="supersede",
+)
+
 # Every decision by name. `submit` has no button: drafts arrive through the
-# drafting API (or import_drafts), never from the review page.
+# drafting API (or import_drafts), never from the review page; `edit` has its own
+# page, linked from the review page (`editorial.review.edits`, `editorial.admin.edits`).
 DECISIONS: dict[str, Decision] = {
-    d.name: d for d in (SUBMIT, START_REVIEW, APPROVE, REAFFIRM, REQUEST_CHANGES, REJECT, RETRACT)
+    d.name: d for d in (SUBMIT, START_REVIEW, APPROVE, REAFFIRM, REQUEST_CHANGES, REJECT, RETRACT, EDIT)
 }
 # The review page's buttons, in the order shown.
 BUTTONS: tuple[Decision, ...] = (START_REVIEW, APPROVE, REAFFIRM, REQUEST_CHANGES, REJECT, RETRACT)

@@ -11,7 +11,8 @@ A revision is **high** risk when its question, headings or text hold any of:
 Matching is case-insensitive and on word boundaries ("childhood", "2 groups", "Mg" alone do not
 match). Every rule that matched is kept with the revision (`RevisionReview.risk_matches`) and shown
 in the workspace; the tier itself can be raised or lowered by an editor, with a reason
-(`services.revision_risk_set`), and raised, never lowered, by the drafting system (`"risk": "high"`).
+(`services.revision_risk_set`), and raised, never lowered, by the drafting system (`"risk": "high"`)
+and by an edit of a high-risk revision (`services.revision_write`'s `risk_floor`).
 """
 
 import re
@@ -49,7 +50,7 @@ def _drug_pattern() -> re.Pattern | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
 
 
-def assess(*, question: str, sections: list[dict], drafter_says: str = "") -> Assessment:
+def assess(*, question: str, sections: list[dict]) -> Assessment:
     """The tier of a draft's content and every rule that matched (question, then each section)."""
     drugs = _drug_pattern()
     rules = [("dose", DOSE), ("population", POPULATION)] + ([("high_alert_drug", drugs)] if drugs else [])
@@ -62,8 +63,6 @@ def assess(*, question: str, sections: list[dict], drafter_says: str = "") -> As
                 if key not in seen and len(matches) < MAX_MATCHES:
                     seen.add(key)
                     matches.append({"rule": rule, "text": " ".join(found.group(0).split()), "where": where})
-    if drafter_says == RiskTier.HIGH:
-        matches.append({"rule": "drafting_system", "text": "risk: high", "where": "draft"})
     return Assessment(tier=RiskTier.HIGH if matches else RiskTier.STANDARD, matches=matches)
 
 
@@ -72,4 +71,5 @@ RULE_LABELS = {
     "population": "Special population",
     "high_alert_drug": "High-alert drug",
     "drafting_system": "Marked high-risk by the drafting system",
+    "edited_revision": "The revision edited was high risk",
 }

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf
 
 from answers import clock
 from answers.models import PUBLIC, Answer, Citation, Section, Specialty, Status
@@ -48,12 +49,33 @@ def _with_flags(queryset: QuerySet[Answer]) -> QuerySet[Answer]:
     return queryset.annotate(overdue=_flag(overdue_q()), rereview_due=_flag(due_for_rereview_q()))
 
 
+def _edited_by() -> Case:
+    """Who wrote the pending revision, when it is an edit by the board ("" otherwise)."""
+    author = "pending_revision__created_by__"
+    return Case(
+        When(
+            pending_revision__parent__isnull=False,
+            then=Coalesce(NullIf(f"{author}reviewer_profile__display_name", Value("")), f"{author}username"),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def edit_note(answer: Answer) -> str:
+    """What the queue says of an answer whose pending revision is an edit by the board
+    (`answer_queue()`'s `edited_by`): its author may not review it."""
+    name = getattr(answer, "edited_by", "")
+    return f"Edited by {name}: needs another reviewer" if name else ""
+
+
 def answer_queue() -> QuerySet[Answer]:
     """The answer list: everything the list shows in one query per page.
 
     `waiting_rank` orders answers that wait for someone first (in review,
     then due for re-review), then the rest; each group oldest first.
-    `overdue` and `rereview_due` flag answers past their SLA or review date.
+    `overdue` and `rereview_due` flag answers past their SLA or review date;
+    `edited_by` names the author of a pending edit by the board (`edit_note`).
     """
     queryset = Answer.objects.select_related("question__specialty", "reviewer").annotate(
         waiting_rank=Case(
@@ -61,7 +83,8 @@ def answer_queue() -> QuerySet[Answer]:
             When(due_for_rereview_q(), then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
-        )
+        ),
+        edited_by=_edited_by(),
     )
     return _with_flags(queryset)
 
@@ -161,7 +184,9 @@ def eligible_reviewers_of(answer: Answer) -> QuerySet:
 
 
 def _citations_with_verdicts() -> QuerySet[Citation]:
-    return Citation.objects.select_related("verdict__reviewer", "verdict__waived_by").order_by("number")
+    return Citation.objects.select_related("verdict__reviewer", "verdict__waived_by", "verdict__carried_from").order_by(
+        "number"
+    )
 
 
 def answer_for_review(answer_id) -> Answer | None:
@@ -181,6 +206,7 @@ def answer_for_review(answer_id) -> Answer | None:
             "reviewer__reviewer_profile",
             "approved_by",
             "pending_revision__created_by",
+            "pending_revision__parent",
             "live_revision__created_by",
         )
         .prefetch_related(

@@ -258,6 +258,36 @@ def question_get_or_create(*, text: str, specialty: Specialty) -> Question:
     return question
 
 
+def revision_write(
+    *, answer: Answer, content: dict, created_by, source_kind: str, risk_floor: tuple[str, dict] | None = None, **fields
+) -> Revision:
+    """Store `content` (canonical: `canonical_content`) as the answer's next revision, with its
+    sections, its citations and its own review (submitted). The caller holds the answer's lock
+    and moves the answer; `fields` are the revision's other columns (model, external id, parent)."""
+    number = (answer.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    revision = Revision.objects.create(
+        answer=answer,
+        number=number,
+        source_kind=source_kind,
+        created_by=created_by,
+        content_hash=content_hash(content),
+        **fields,
+    )
+    Section.objects.bulk_create(
+        Section(revision=revision, position=i, heading=s["heading"], body=s["body"])
+        for i, s in enumerate(content["sections"], start=1)
+    )
+    Citation.objects.bulk_create(Citation(revision=revision, **c) for c in content["citations"])
+    # Its risk tier, from its text (editorial/review/risk.py); `risk_floor` (a tier and the reason
+    # as a match) raises it, never lowers it: a drafting system's "high", the tier of an edited revision.
+    assessment = risk.assess(question=answer.question.text, sections=content["sections"])
+    if risk_floor is not None and risk_floor[0] == RiskTier.HIGH:
+        assessment.tier = RiskTier.HIGH
+        assessment.matches.append(risk_floor[1])
+    RevisionReview.objects.create(revision=revision, risk_tier=assessment.tier, risk_matches=assessment.matches)
+    return revision
+
+
 def draft_submit(*, acting_user, draft: Draft) -> Revision:
     """Store a draft as a new immutable revision and submit it for review.
 
@@ -275,24 +305,17 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
             answer = _locked_answer(answer.pk)
             _check_state(answer, SUBMIT)
             before = answer.status
-            number = (answer.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-            revision = Revision.objects.create(
+            revision = revision_write(
                 answer=answer,
-                number=number,
+                content=content,
+                created_by=acting_user,
                 source_kind=draft.source_kind,
                 model_name=draft.model_name,
                 model_version=draft.model_version,
-                created_by=acting_user,
-                content_hash=content_hash(content),
                 external_id=draft.external_id,
+                risk_floor=(draft.risk, {"rule": "drafting_system", "text": "risk: high", "where": "draft"}),
             )
-            Section.objects.bulk_create(
-                Section(revision=revision, position=i, heading=s["heading"], body=s["body"])
-                for i, s in enumerate(content["sections"], start=1)
-            )
-            Citation.objects.bulk_create(Citation(revision=revision, **c) for c in content["citations"])
-            assessment = risk.assess(question=question.text, sections=content["sections"], drafter_says=draft.risk)
-            RevisionReview.objects.create(revision=revision, risk_tier=assessment.tier, risk_matches=assessment.matches)
+            number = revision.number
             answer.submit(revision=revision)
             _save_transition(answer)
             effects.record(

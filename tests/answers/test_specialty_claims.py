@@ -61,7 +61,9 @@ def test_a_reviewer_outside_the_answers_specialty_is_shown_with_the_specialties_
     profile.specialties.set([other_specialty, factories.specialty("Neurology", "neurology")])
     html = _page(client, answer.get_absolute_url())
     assert REVIEWED_BY.format("Cardiology, Neurology") in html
-    assert "Hematology/Oncology)" not in html
+    assert REVIEWED_BY.format("Hematology/Oncology") not in html
+    # the approval's signature keeps the specialties the signer held when signing
+    assert "Dr. Maya Chen, MD, FACP (Hematology/Oncology) on" in html
 
 
 def test_a_reviewer_holding_no_specialty_is_shown_without_one(client, approved, board_member):

@@ -72,6 +72,27 @@ REQUESTS = {
         "/admin/answers/answer/{answer}/assign/",
         {"reviewer": "{second_reviewer}"},
     ),
+    "admin/answers/answer/<path:object_id>/edit/": (
+        "POST",
+        "/admin/answers/answer/{answer}/edit/",
+        {
+            "revision": "",
+            "sections-TOTAL_FORMS": "1",
+            "sections-INITIAL_FORMS": "1",
+            "sections-0-heading": "From the Guidelines",
+            "sections-0-body": "Oral iron first, 65 mg elemental iron daily [1].",
+            "sections-0-ORDER": "1",
+            "citations-TOTAL_FORMS": "1",
+            "citations-INITIAL_FORMS": "1",
+            "citations-0-number": "1",
+            "citations-0-title": "Guideline on iron deficiency",
+        },
+    ),
+    "admin/answers/answer/<path:object_id>/revisions/<int:revision_id>/diff/": (
+        "GET",
+        "/admin/answers/answer/{edited_answer}/revisions/{edit_revision}/diff/",
+        None,
+    ),
     "admin/answers/answer/<path:object_id>/transition/<str:transition_name>/": (
         "GET",
         "/admin/answers/answer/{answer}/transition/reject/",

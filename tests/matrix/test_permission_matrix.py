@@ -54,6 +54,9 @@ MATRIX = {
     'admin/answers/answer/<path:object_id>/comments/': row(N302, N302, N302, W302, W302, W302, W302),
     'admin/answers/answer/<path:object_id>/assign/': row(N302, N302, N302, N302, N302, W302, W302),
     'admin/answers/answer/<path:object_id>/risk/': row(N302, N302, N302, N302, N302, W302, W302),  # editors; not the author
+    # Edit the draft in review (rights.may_edit_draft): board members (who may review it) and editors, never a drafting system.
+    'admin/answers/answer/<path:object_id>/edit/': row(N302, N302, N302, W302, W302, W302, W302),
+    'admin/answers/answer/<path:object_id>/revisions/<int:revision_id>/diff/': row(302, 302, 302, 200, 200, 200, 200),
     'admin/answers/answer/<path:object_id>/transition/<str:transition_name>/': row(302, 302, 302, 302, 200, 302, 302),
     'admin/^(?P<app_label>auth|answers|editorial|axes)/$': row(302, 302, 302, 200, 200, 200, 200),
     'admin/(?P<url>.*)$': row(302, 302, 302, 404, 404, 404, 404),

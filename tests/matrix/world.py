@@ -12,7 +12,7 @@ from answers.models import Answer, FollowUpQuestion, ReviewerProfile, SourceKind
 from editorial.access import roles
 from editorial.models import ApiToken, AuditEvent, DraftReceipt, HighAlertDrug, ReportExport, WebhookDelivery
 from editorial.models.exports import ExportStatus
-from editorial.review import checks, services
+from editorial.review import checks, edits, services
 from tests import factories
 from tests.factories import APPROVAL
 
@@ -86,6 +86,19 @@ def build(client, specialty) -> World:
     published.refresh_from_db()
     assert published.status == Status.APPROVED
 
+    # An editor's edit of a drafting system's draft, waiting in review (the edit's diff page).
+    edited = factories.submitted(
+        by=users["drafting_system"], specialty=specialty, question="Is iron safe in pregnancy?"
+    )
+    edited = edits.revision_edit(
+        acting_user=users["editor"],
+        answer=edited,
+        content={
+            "sections": [{"heading": "Key Findings", "body": "Yes, from the second trimester [1]."}],
+            "citations": [{"number": 1, "title": "Iron in pregnancy", "year": 2022}],
+        },
+    )
+
     follow_up = FollowUpQuestion.objects.create(text="Is it safe in pregnancy?", answer=published)
     export = ReportExport.objects.create(requested_by=users["editor"], status=ExportStatus.DONE)
     export.file.save("matrix-export.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
@@ -118,5 +131,7 @@ def build(client, specialty) -> World:
         "follow_up": follow_up.pk,
         "export": export.pk,
         "second_reviewer": users["second_reviewer"].pk,
+        "edited_answer": edited.pk,
+        "edit_revision": edited.pending_revision_id,
     }
     return world

@@ -25,19 +25,25 @@ def _targets(transition) -> list[str]:
 
 
 def _transitions(model, field: str):
-    """(name, {sources, targets, conditions, doc}) per transition, in the order the class declares them."""
+    """(name, {sources, targets, edges, conditions, doc}) per transition, in the order the class
+    declares them; `edges` pairs each source with its own targets (a method may stack decorators)."""
     merged: dict[str, dict] = {}
     for transition in model._meta.get_field(field).get_all_transitions(model):
         entry = merged.setdefault(
             transition.name,
             {
                 "sources": [],
-                "targets": _targets(transition),
+                "targets": [],
+                "edges": [],
                 "conditions": transition.conditions,
                 "line": transition.method.__code__.co_firstlineno,
             },
         )
         entry["sources"].append(str(transition.source))
+        for target in _targets(transition):
+            entry["edges"].append((str(transition.source), target))
+            if target not in entry["targets"]:
+                entry["targets"].append(target)
         entry["doc"] = inspect.getdoc(transition.method) or ""
     return sorted(merged.items(), key=lambda item: item[1]["line"])
 
@@ -49,9 +55,8 @@ def _labels(choices) -> dict[str, str]:
 def _mermaid(model, field: str, initial: str, finals: tuple[str, ...] = ()) -> list[str]:
     out = ["```mermaid", "stateDiagram-v2", f"    [*] --> {initial}"]
     for name, t in _transitions(model, field):
-        for source in t["sources"]:
-            for target in t["targets"]:
-                out.append(f"    {source} --> {target}: {name}")
+        for source, target in t["edges"]:
+            out.append(f"    {source} --> {target}: {name}")
     out += [f"    {state} --> [*]" for state in finals]
     out.append("```")
     return out
@@ -131,7 +136,13 @@ def document() -> str:
             RevisionReview,
             "state",
             ReviewState.SUBMITTED,
-            finals=(ReviewState.APPROVED, ReviewState.REJECTED, ReviewState.CHANGES_REQUESTED, ReviewState.WITHDRAWN),
+            finals=(
+                ReviewState.APPROVED,
+                ReviewState.REJECTED,
+                ReviewState.CHANGES_REQUESTED,
+                ReviewState.WITHDRAWN,
+                ReviewState.SUPERSEDED,
+            ),
         ),
         "",
         "| transition | from | to | taken with the answer's |",
@@ -149,6 +160,13 @@ def document() -> str:
         "a revision approved and later replaced stays approved; one sent back stays changes",
         "requested when the next draft arrives. `withdraw` runs when the answer is retracted",
         "while the revision is pending, and writes its own audit event (`vetted.revision.withdraw`).",
+        "`supersede` runs when a board member or editor edits the pending revision",
+        "(`editorial/review/edits.py`, audit event `vetted.revision.edit`): the edit is a new",
+        "revision (`parent` the one edited) that takes its place in review, its own review",
+        "submitted, or under review when the answer stays under review with the same holder.",
+        "An edit by the holder (or the assignee) sends the answer back to submitted, unassigned:",
+        "whoever wrote a revision never approves it. Verdicts on citations whose reference and",
+        "citing sentences are unchanged carry over to the edit (`CitationVerdict.carried_from`).",
         "",
         "Transitions never save and never check who acts: every one runs inside a service in",
         "`editorial/review/services.py`, which locks the answer, checks the right, runs the answer's",

@@ -16,7 +16,7 @@ from editorial.audit.trail import audit_record
 from editorial.drafting.intake import followup_claim
 from editorial.errors import Invalid
 from editorial.models import AuditAction, AuditEvent
-from editorial.review import checks, profiles, services, signing
+from editorial.review import checks, edits, profiles, services, signing
 from tests import factories
 from tests.factories import APPROVAL
 
@@ -69,6 +69,15 @@ def walked(drafter, specialty, board_member, author, editor):
     profile.credentials = "MD, PhD"
     profile.conflict_of_interest = "None."
     profiles.reviewer_profile_save(acting_user=editor, profile=profile)
+    edited = factories.submitted(by=drafter, specialty=specialty, question="A question edited by the board?")
+    edits.revision_edit(
+        acting_user=editor,
+        answer=edited,
+        content={
+            "sections": [{"heading": "From the Guidelines", "body": "Oral iron first, 65 mg daily [1]."}],
+            "citations": [{"number": 1, "title": "Guideline on iron deficiency", "year": 2021}],
+        },
+    )
     reject = factories.submitted(by=drafter, specialty=specialty, question="A second question?")
     services.answer_start_review(acting_user=board_member, answer=reject)
     services.answer_reject(acting_user=board_member, answer=reject, reason="Out of scope.")
@@ -112,6 +121,11 @@ def test_the_sentences_name_the_citation_the_verdict_the_revision_and_the_reason
     profile_change = next(e for e in walked if e.action == AuditAction.PROFILE_CHANGE)
     assert describe(profile_change) == "Changed the reviewer profile of maya: credentials, conflict of interest"
     assert describe(walked[-1]) == "Rejected: Out of scope."
+    edit = next(e for e in walked if e.action == AuditAction.REVISION_EDIT)
+    assert describe(edit) == (
+        "Edited revision 1 as revision 2: sections edited: From the Guidelines; sections removed: Key Findings;"
+        " citations changed: [1]; citations removed: [2]"
+    )
 
 
 def test_a_review_due_event_says_when_the_review_was_due(walked):

@@ -33,6 +33,7 @@ from editorial.admin.forms import (
     VerdictForm,
     WaiverForm,
 )
+from editorial.admin.workspace import WorkspaceMixin, decision_bar_context
 from editorial.errors import ReviewError
 from editorial.review import checks, selectors, services
 from editorial.review.diff import revision_diff
@@ -95,7 +96,7 @@ def _citation_checks(
 
 
 @admin.register(Answer)
-class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
+class AnswerAdmin(WorkspaceMixin, DecisionsMixin, admin.ModelAdmin):
     change_form_template = "admin/editorial/answer/review.html"
 
     list_display = ["question_text", "specialty", "status", "reviewer", "time_in_state", "next_review_due"]
@@ -284,12 +285,18 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
         live, pending = answer.live_revision, answer.pending_revision
         if live is not None and pending is not None and live.pk != pending.pk:
             context["diff"] = revision_diff(live, pending)
+        context.update(decision_bar_context(request, answer, citation_checks))  # editorial/admin/workspace.py
         assignable = answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
         if assignable and rights.refusal(rights.may_assign, user=user, answer=answer) is None:
             context["assign_form"] = AssignForm(
                 initial={"reviewer": answer.reviewer_id}, reviewers=selectors.board_members()
             )
         return context
+
+    def citation_checks_of(self, answer, shown) -> list[CitationCheck]:
+        return _citation_checks(
+            list(shown.citations.all()), holder_id=answer.reviewer_id, sentences=citing_sentences(shown.sections.all())
+        )
 
     def get_object(self, request, object_id, from_field=None):
         loaded = getattr(request, "_vetted_review_answer", None)
@@ -334,6 +341,8 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
                 acting_user=request.user, citation=citation, verdict=data["verdict"], note=data["note"]
             )
 
+        if request.htmx:  # saved without a reload: the card again (editorial/admin/workspace.py)
+            return self.card_fragment(request, object_id, citation_id, VerdictForm, act)
         response = self._form_post(request, object_id, VerdictForm, act, done="Citation verdict recorded.")
         return self._anchor(response, f"check-{citation_id}")
 
@@ -343,6 +352,8 @@ class AnswerAdmin(DecisionsMixin, admin.ModelAdmin):
             citation = self._citation(answer, citation_id)
             checks.citation_verdict_waive(acting_user=request.user, citation=citation, reason=data["reason"])
 
+        if request.htmx:
+            return self.card_fragment(request, object_id, citation_id, WaiverForm, act)
         response = self._form_post(request, object_id, WaiverForm, act, done="Citation check waived.")
         return self._anchor(response, f"check-{citation_id}")
 

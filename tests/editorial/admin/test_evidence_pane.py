@@ -147,7 +147,8 @@ def test_the_verdict_form_is_a_plain_post_with_the_three_verdicts_and_a_note(cli
     action = reverse("admin:answers_answer_verdict", args=[in_review.pk, citation.pk])
     # A plain POST; with script, htmx posts it and swaps the card (tests/editorial/admin/test_review_keys.py).
     assert f'<form method="post" action="{action}" class="verdict-form" hx-post="{action}"' in first
-    radios = re.findall(r'<input type="radio" name="verdict" value="([a-z]+)" required aria-keyshortcuts="(\d)">', first)
+    radio = r'<input type="radio" name="verdict" value="([a-z]+)" required aria-keyshortcuts="(\d)">'
+    radios = re.findall(radio, first)
     assert radios == [(value, str(key)) for key, value in enumerate(Verdict.values, start=1)]
     assert [label for _value, label in Verdict.choices] == [
         "Verified", "Could not verify", "Does not support the claim",

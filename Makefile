@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install worker beat lint docs clean
+.PHONY: run test install worker beat lint docs clean vendor
 .PHONY: bench bench-sweeps bench-reports bench-api bench-probes bench-admin bench-reader bench-diff bench-load bench-soak
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -28,6 +28,12 @@ NPM := $(shell command -v npm 2>/dev/null)
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
+
+# htmx (npm registry, pinned in package.json) is served from our own static files, never a CDN:
+# after changing its version, `make vendor` copies it in, and the commit carries the file and its licence
+# (tests/editorial/admin/test_review_keys.py checks the copy is the pinned version).
+vendor: node_modules/.installed
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE editorial/static/vendor/htmx/
 
 test: install $(if $(NPM),node_modules/.installed)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -35,6 +35,7 @@ from editorial.admin.forms import (
     VerdictForm,
     WaiverForm,
 )
+from editorial.admin.workspace import WorkspaceMixin, decision_bar_context
 from editorial.errors import ReviewError
 from editorial.review import checks, risk, selectors, services
 from editorial.review.changes import revision_diff
@@ -114,7 +115,7 @@ def _citation_checks(
 
 
 @admin.register(Answer)
-class AnswerAdmin(DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
+class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
     change_form_template = "admin/editorial/answer/review.html"
 
     list_display = ["question_text", "specialty", "status", "reviewer", "time_in_state", "next_review_due"]
@@ -321,12 +322,18 @@ class AnswerAdmin(DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
         )
         if context["workspace_tab"]:
             context["diff"] = revision_diff(live, pending, whole=request.GET.get("diff") == "all")
+        context.update(decision_bar_context(request, answer, citation_checks))  # editorial/admin/workspace.py
         assignable = answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
         if assignable and rights.refusal(rights.may_assign, user=user, answer=answer) is None:
             context["assign_form"] = AssignForm(
                 initial={"reviewer": answer.reviewer_id}, reviewers=selectors.eligible_reviewers_of(answer)
             )
         return context
+
+    def citation_checks_of(self, answer, shown) -> list[CitationCheck]:
+        return _citation_checks(
+            list(shown.citations.all()), holder_id=answer.reviewer_id, sentences=citing_sentences(shown.sections.all())
+        )
 
     def get_object(self, request, object_id, from_field=None):
         loaded = getattr(request, "_vetted_review_answer", None)
@@ -371,6 +378,8 @@ class AnswerAdmin(DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
                 acting_user=request.user, citation=citation, verdict=data["verdict"], note=data["note"]
             )
 
+        if request.htmx:  # saved without a reload: the card again (editorial/admin/workspace.py)
+            return self.card_fragment(request, object_id, citation_id, VerdictForm, act)
         response = self._form_post(request, object_id, VerdictForm, act, done="Citation verdict recorded.")
         return self._anchor(response, f"check-{citation_id}")
 
@@ -380,6 +389,8 @@ class AnswerAdmin(DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
             citation = self._citation(answer, citation_id)
             checks.citation_verdict_waive(acting_user=request.user, citation=citation, reason=data["reason"])
 
+        if request.htmx:
+            return self.card_fragment(request, object_id, citation_id, WaiverForm, act)
         response = self._form_post(request, object_id, WaiverForm, act, done="Citation check waived.")
         return self._anchor(response, f"check-{citation_id}")
 

@@ -22,7 +22,7 @@ from django_fsm.admin import FSMAdminMixin, FSMObjectTransition, FSMTransitionCo
 from answers.models import Answer
 from editorial.admin.forms import ApprovalForm, ReasonForm
 from editorial.errors import Invalid, ReviewError
-from editorial.review import services
+from editorial.review import selectors, services
 from editorial.review.decisions import BUTTONS, DECISIONS, Decision
 
 
@@ -33,6 +33,10 @@ def _form_of(decision: Decision) -> type | None:
     if decision.needs_reason:
         return ReasonForm
     return None
+
+
+# The decisions that end a board member's review: after one, they land on the next answer waiting for them.
+ENDS_REVIEW = frozenset({"approve", "request_changes", "reject"})
 
 
 def allowed_actions(user, answer: Answer) -> list[str]:
@@ -119,6 +123,21 @@ class DecisionsMixin(FSMAdminMixin):
         else:
             self.message_user(request, f"{DECISIONS[name].label}: done.", messages.SUCCESS)
 
+    def _decided(self, request, answer: Answer, name: str):
+        """Where a decision taken lands: for one that ends a review, the next answer in the
+        reviewer's "Waiting for me" (or the queue when none is left), saying what was done."""
+        decision = DECISIONS[name]
+        if name not in ENDS_REVIEW:
+            self.message_user(request, f"{decision.label}: done.", messages.SUCCESS)
+            return HttpResponseRedirect(self._change_url(answer))
+        done = f"{decision.label}: done, on “{answer.question}”."
+        following = selectors.next_waiting(request.user, after=answer)
+        if following is None:
+            self.message_user(request, f"{done} Nothing else is waiting for you.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:answers_answer_changelist"))
+        self.message_user(request, f"{done} Next waiting for you: “{following.question}”.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(following))
+
     def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
         """The reason / signature form of one transition; on a valid POST, the service runs it."""
         answer, redirect = self._answer_or_redirect(request, object_id)
@@ -157,8 +176,7 @@ class DecisionsMixin(FSMAdminMixin):
                 self.message_user(request, error.message, messages.ERROR)
                 return HttpResponseRedirect(self._change_url(answer))
             else:
-                self.message_user(request, f"{decision.label}: done.", messages.SUCCESS)
-                return HttpResponseRedirect(self._change_url(answer))
+                return self._decided(request, answer, transition_name)
         return render(
             request,
             self.fsm_transition_form_template,

@@ -79,7 +79,10 @@ class WaiverForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment", max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3, "cols": 80})
+        label="Comment",
+        max_length=COMMENT_MAX,
+        # The review page shows the box under its "Comments" heading, without a <label>: name it for assistive tech.
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80, "aria-label": "Your comment"}),
     )
 
 

@@ -225,3 +225,12 @@ def answer_for_review(answer_id) -> Answer | None:
 def audit_trail(answer: Answer, *, limit: int = AUDIT_TRAIL_LIMIT) -> list[AuditEvent]:
     """The answer's audit events, newest first (at most `limit`), with what their sentences read."""
     return list(AuditEvent.objects.filter(answer_id=answer.pk).select_related(*TRAIL_RELATED).order_by("-id")[:limit])
+
+
+def next_waiting(user, *, after: Answer | None = None) -> Answer | None:
+    """The answer a board member reviews next: the first of their "Waiting for me" queue, in the
+    queue's order (oldest waiting first), other than `after` (the one just decided)."""
+    queryset = Answer.objects.filter(waiting_for_q(user)).select_related("question")
+    if after is not None:
+        queryset = queryset.exclude(pk=after.pk)
+    return queryset.order_by("status_changed_at", "pk").first()

@@ -94,8 +94,8 @@ def test_board_member_reviews_and_approves_an_answer_in_the_browser(live_server,
         card = page.locator(f"#citation-{number}")
         card.locator("input[name=verdict][value=verified]").check()
         card.locator("textarea[name=note]").fill(f"Checked against the abstract of reference {number}.")
-        card.locator("input[type=submit][value='Record verdict']").click()
-        expect(page.locator(".messagelist")).to_contain_text("Citation verdict recorded.")
+        card.locator("input[type=submit][value='Record verdict']").click()  # saved without a reload (htmx)
+        expect(page.locator(f"#citation-{number} .badge.verified")).to_have_text("Verified")
     expect(page.locator(".evidence-card .badge.verified")).to_have_count(2)
     expect(page.locator("#evidence-progress")).to_have_text("2 of 2 checked")
     expect(page.locator(".blockers")).to_have_count(0)
@@ -110,13 +110,14 @@ def test_board_member_reviews_and_approves_an_answer_in_the_browser(live_server,
     page.screenshot(path=str(OUTPUT / "review-page.png"), full_page=True)
     assert _serious_violations(page, _axe_source(), within="#workspace") == []
 
-    page.click("button[name=_fsm_transition_to][value=approve]")
-    expect(page.locator("label[for=id_attest]")).to_have_text(settings.APPROVAL_ATTESTATION)
-    page.check("#id_attest")
-    page.fill("#id_password", password_of(board_member))
-    page.click("#transition-form input[type=submit]")
-    expect(page.locator(".messagelist")).to_contain_text("Approve: done.")
-    expect(page.locator("#answer-status")).to_have_text("Approved")
+    page.click("button[name=_fsm_transition_to][value=approve]")  # the approve dialog (the page without script)
+    expect(page.locator("label[for=id_approve_attest]")).to_have_text(settings.APPROVAL_ATTESTATION)
+    page.check("#id_approve_attest")
+    page.fill("#id_approve_password", password_of(board_member))
+    page.click("#decision-approve button[type=submit].default")
+    # Nothing else waits for maya: she lands on the queue.
+    expect(page.locator(".messagelist")).to_contain_text("Approve: done, on")
+    expect(page.locator(".messagelist")).to_contain_text("Nothing else is waiting for you.")
     page.screenshot(path=str(OUTPUT / "review-page-approved.png"), full_page=True)
 
     answer = reloaded(answer)

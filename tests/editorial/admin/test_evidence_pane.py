@@ -145,8 +145,11 @@ def test_the_verdict_form_is_a_plain_post_with_the_three_verdicts_and_a_note(cli
     first = card(html, 1)
     citation = in_review.pending_revision.citations.get(number=1)
     action = reverse("admin:answers_answer_verdict", args=[in_review.pk, citation.pk])
-    assert f'<form method="post" action="{action}" class="verdict-form">' in first
-    assert re.findall(r'<input type="radio" name="verdict" value="([a-z]+)" required>', first) == list(Verdict.values)
+    # A plain POST; with script, htmx posts it and swaps the card (tests/editorial/admin/test_review_keys.py).
+    assert f'<form method="post" action="{action}" class="verdict-form" hx-post="{action}"' in first
+    radio = r'<input type="radio" name="verdict" value="([a-z]+)" required aria-keyshortcuts="(\d)">'
+    radios = re.findall(radio, first)
+    assert radios == [(value, str(key)) for key, value in enumerate(Verdict.values, start=1)]
     assert [label for _value, label in Verdict.choices] == [
         "Verified", "Could not verify", "Does not support the claim",
     ]  # fmt: skip
@@ -158,7 +161,7 @@ def test_the_verdict_form_is_a_plain_post_with_the_three_verdicts_and_a_note(cli
     first = card(page(client, in_review), 1)
     assert f'id="check-{citation.pk}"' in first  # the redirect lands inside the card
     assert '<span class="badge verified">Verified</span>' in first
-    assert 'value="verified" required checked>' in first
+    assert 'value="verified" required aria-keyshortcuts="1" checked>' in first
     assert ">Abstract matches the dose.</textarea>" in first
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from answers import clock
 from answers.models import Status
@@ -27,7 +28,7 @@ def test_board_member_sees_only_start_review_on_a_submitted_answer(client, answe
     client.force_login(board_member)
     response = client.get(review_url(answer))
     assert buttons(response) == {"start_review"}
-    assert b">\n  Start review\n</button>" in response.content
+    assert b'value="start_review" title="Claim this review.">Start review</button>' in response.content
 
 
 def test_board_member_starts_review_with_the_button(client, answer_in, board_member):
@@ -66,7 +67,8 @@ def test_holder_approves_with_attestation_and_password(client, answer_in, board_
         transition_url(answer, "approve"),
         {"attest": "on", "password": password_of(board_member), "expected_status": "under_review"},
     )
-    assert response.status_code == 302 and response["Location"] == review_url(answer)
+    # Nothing else waits for maya: she lands on the queue (tests/editorial/admin/test_review_keys.py: the next answer).
+    assert response.status_code == 302 and response["Location"] == reverse("admin:answers_answer_changelist")
     answer = reloaded(answer)
     assert answer.status == Status.APPROVED and answer.approved_by == board_member
     event = AuditEvent.objects.get(answer_id=answer.pk, action="vetted.answer.approve")
@@ -127,7 +129,7 @@ def test_holder_decides_with_a_reason(client, answer_in, board_member, action, t
     form_url = response["Location"]
     assert client.get(form_url).status_code == 200
     response = client.post(form_url, {"reason": "Dose in the wrong units.", "expected_status": "under_review"})
-    assert response["Location"] == review_url(answer)
+    assert response["Location"] == reverse("admin:answers_answer_changelist")
     assert reloaded(answer).status == target
     assert AuditEvent.objects.get(answer_id=answer.pk, action=f"vetted.answer.{action}").reason == (
         "Dose in the wrong units."

@@ -23,6 +23,8 @@ record. JSON lines are escaped by JSON itself.
 import copy
 import logging
 import re
+import threading
+import time
 
 from django.http import HttpRequest
 
@@ -115,6 +117,33 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class OncePerInterval(logging.Filter):
+    """Pass the first record of each message per `seconds`; count the rest and say so on the next one.
+
+    For the cache's ignored errors (`vetted.cache`): with Redis down every request
+    logs the same failure with its traceback; an outage then writes one record a
+    minute ("... (1234 more like it in the last 60 s)"), not thousands.
+    """
+
+    def __init__(self, seconds: float = 60.0, clock=time.monotonic):
+        super().__init__()
+        self.seconds, self.clock = seconds, clock
+        self._last: dict[str, tuple[float, int]] = {}  # message -> (when passed, dropped since)
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key, now = str(record.msg), self.clock()
+        with self._lock:
+            passed, dropped = self._last.get(key, (None, 0))
+            if passed is not None and now - passed < self.seconds:
+                self._last[key] = (passed, dropped + 1)
+                return False
+            self._last[key] = (now, 0)
+        if dropped:
+            record.msg = f"{record.msg} ({dropped} more like it in the last {self.seconds:g} s)"
+        return True
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -159,6 +188,7 @@ def logging_config(*, json: bool, level: str = "INFO") -> dict:
         "filters": {
             "request_context": {"()": "config.logs.RequestContextFilter"},
             "redact_secrets": {"()": "config.logs.RedactSecrets"},
+            "once_a_minute": {"()": "config.logs.OncePerInterval", "seconds": 60},
         },
         "formatters": {
             "json": json_formatter(),
@@ -180,5 +210,7 @@ def logging_config(*, json: bool, level: str = "INFO") -> dict:
             "django.server": {"level": "WARNING"},
             # SQL with its parameters (DEBUG only) holds secrets: webhook secrets, session data.
             "django.db.backends": {"level": "INFO"},
+            # The cache's ignored errors (Redis down): one record a minute, not one per request.
+            "vetted.cache": {"filters": ["once_a_minute"]},
         },
     }

@@ -11,8 +11,13 @@ class EditorialConfig(AppConfig):
         1. the audit trail's effects: every audit event is handed to the
            notification outbox and to the decision webhooks;
         2. the modules that define Celery tasks are imported, so a worker
-           registers every task by its pinned name.
+           registers every task by its pinned name;
+        3. after every migrate, groups get the permissions of models added
+           after their data migration (`roles.grant_later_permissions`).
         """
+        from django.db.models.signals import post_migrate
+
+        from editorial.access import roles
         from editorial.audit import (
             checkpoints,  # noqa: F401  (tasks)
             effects,
@@ -25,3 +30,4 @@ class EditorialConfig(AppConfig):
 
         effects.subscribe(outbox.record_event)
         effects.subscribe(delivery.record_delivery)
+        post_migrate.connect(roles.grant_later_permissions, sender=self)

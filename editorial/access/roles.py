@@ -30,3 +30,25 @@ def is_editor(user) -> bool:
 
 def is_drafting_system(user) -> bool:
     return _in_group(user, DRAFTING)
+
+
+# Model permissions a group gets beyond those of the groups' data migration (editorial 0002),
+# for models added later: granted after every `migrate` (post_migrate, EditorialConfig.ready),
+# once Django has created their permissions.
+LATER_PERMISSIONS = {
+    EDITORS: [("editorial", f"{action}_highalertdrug") for action in ("view", "add", "change", "delete")],
+}
+
+
+def grant_later_permissions(**kwargs) -> None:
+    """post_migrate handler: give existing groups the permissions of LATER_PERMISSIONS (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, perms in LATER_PERMISSIONS.items():
+        group = Group.objects.filter(name=name).first()
+        if group is None:
+            continue
+        for app_label, codename in perms:
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                group.permissions.add(permission)

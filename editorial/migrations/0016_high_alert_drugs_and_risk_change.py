@@ -22,24 +22,10 @@ SEED = [
 
 
 def seed(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
+    # (Editors get the admin permissions after migrate: editorial.access.roles.grant_later_permissions.)
     HighAlertDrug = apps.get_model("editorial", "HighAlertDrug")
     for name, aliases, note in SEED:
         HighAlertDrug.objects.get_or_create(name=name, defaults={"aliases": aliases, "note": note})
-    # Editors keep the list: the admin pages open to them.
-    app_config = apps.get_app_config("editorial")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors = Group.objects.filter(name="Editors").first()
-    if editors is not None:
-        for action in ("view", "add", "change", "delete"):
-            editors.permissions.add(
-                Permission.objects.get(content_type__app_label="editorial", codename=f"{action}_highalertdrug")
-            )
 
 
 class Migration(migrations.Migration):

@@ -99,7 +99,8 @@ def test_seed_answer_page_shows_the_reviewed_answer_in_the_browser(live_server, 
     assert page.locator(".tracker [aria-current=step] .step-label").inner_text() == "Approved"
     meta = " ".join(page.locator(".review-meta").inner_text().split())
     assert "Last updated: March 24, 2025" in meta
-    assert "Dr. Daniel Okafor, MD, PhD" in meta and "Next review due: March 25, 2027" in meta
+    # the seed answer gives a dose (1.3-1.8 mg/m²): high risk, re-reviewed 180 days after March 25, 2026
+    assert "Dr. Daniel Okafor, MD, PhD" in meta and "Next review due: September 21, 2026" in meta
     page.locator("sup.cite a").first.click()
     assert page.url.endswith("#ref-1")
     assert page.locator("#ref-1").is_visible()

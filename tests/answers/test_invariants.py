@@ -55,6 +55,10 @@ def test_rows_that_keep_the_invariants_are_accepted(answer_in):
     assert Answer.objects.filter(pk=answer.pk).update(review_due=True) == 1
 
 
+def _graph():
+    return MigrationExecutor(connection).loader.graph
+
+
 def _migrate(target):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -64,7 +68,9 @@ def _migrate(target):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_names_the_answers_that_break_an_invariant(answer_in):
     answer = answer_in(Status.UNDER_REVIEW)
-    leaf = MigrationExecutor(connection).loader.graph.leaf_nodes("answers")
+    # Every app's leaf: taking answers back also takes back the editorial migrations that
+    # depend on it (editorial 0016 drops a table), which must all come back afterwards.
+    leaf = [*_graph().leaf_nodes("answers"), *_graph().leaf_nodes("editorial")]
     try:
         _migrate([("answers", "0004_revisions_written_once")])
         Answer.objects.filter(pk=answer.pk).update(reviewer=None)  # no constraint holds it back here

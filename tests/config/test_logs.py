@@ -254,3 +254,34 @@ def test_a_workers_own_text_handlers_redact_too():
         worker_log.removeHandler(handler)
     assert "pw123456" not in stream.getvalue() and "abcdefghijklmnop" not in stream.getvalue()
     assert "[redacted]" in stream.getvalue()
+
+
+def test_the_caches_ignored_errors_are_logged_once_a_minute_with_a_count():
+    """With Redis down, django-redis logs each ignored error with its traceback: one per request.
+    The `vetted.cache` logger passes one a minute and counts the rest."""
+    from config.logs import OncePerInterval
+
+    now = [1000.0]
+    limit = OncePerInterval(seconds=60, clock=lambda: now[0])
+    records = [logging.LogRecord("vetted.cache", logging.ERROR, __file__, 1, "Exception ignored", None, None)]
+    records += [
+        logging.LogRecord("vetted.cache", logging.ERROR, __file__, 1, "Exception ignored", None, None)
+        for _ in range(499)
+    ]
+    passed = [r for r in records if limit.filter(r)]
+    assert len(passed) == 1 and passed[0].getMessage() == "Exception ignored"
+    other = logging.LogRecord("vetted.cache", logging.ERROR, __file__, 1, "Another failure", None, None)
+    assert limit.filter(other)  # each message has its own minute
+    now[0] += 61
+    later = logging.LogRecord("vetted.cache", logging.ERROR, __file__, 1, "Exception ignored", None, None)
+    assert limit.filter(later)
+    assert later.getMessage() == "Exception ignored (499 more like it in the last 60 s)"
+
+
+def test_the_settings_put_the_limit_on_the_cache_logger():
+    from django.conf import settings
+
+    assert settings.LOGGING["loggers"]["vetted.cache"]["filters"] == ["once_a_minute"]
+    assert settings.DJANGO_REDIS_LOGGER == "vetted.cache"
+    cache_logger = logging.getLogger("vetted.cache")
+    assert any(type(f).__name__ == "OncePerInterval" for f in cache_logger.filters)

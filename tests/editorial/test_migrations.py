@@ -9,6 +9,10 @@ from editorial.models import CitationVerdict
 from editorial.review import checks
 
 
+def _graph():
+    return MigrationExecutor(connection).loader.graph
+
+
 def _migrate(target):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -27,7 +31,7 @@ def test_0007_fills_each_verdicts_revision_from_its_citation(answer_in, board_me
     assert len(expected) == 3 and len(set(expected.values())) == 2
     assert approved.live_revision_id in expected.values()
 
-    leaf = MigrationExecutor(connection).loader.graph.leaf_nodes("editorial")
+    leaf = [*_graph().leaf_nodes("answers"), *_graph().leaf_nodes("editorial")]
     try:
         _migrate([("editorial", "0006_drafting_api")])  # drops the column, keeps the verdicts
         with connection.cursor() as cursor:
@@ -58,9 +62,7 @@ def test_0015_unfreezes_rejected_redrafts_and_gives_every_revision_its_review(an
     expected = dict(RevisionReview.objects.values_list("revision_id", "state"))
     assert sorted(expected.values()) == ["approved", "changes_requested", "rejected", "under_review"]
 
-    leafs = [
-        node for app in ("answers", "editorial") for node in MigrationExecutor(connection).loader.graph.leaf_nodes(app)
-    ]
+    leafs = [*_graph().leaf_nodes("answers"), *_graph().leaf_nodes("editorial")]
     try:
         _migrate([("answers", "0006_revision_external_id_per_submitter")])  # takes editorial 0015 back too
         Answer.objects.filter(pk=frozen.pk).update(status=Status.REJECTED)  # the state the old rule left

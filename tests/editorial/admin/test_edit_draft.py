@@ -250,16 +250,16 @@ def test_who_may_not_edit_is_sent_back_with_the_reason(client, answer_in, editor
 
 
 def test_a_board_member_outside_the_specialty_may_not_edit_when_the_rule_is_on(
-    client, answer_in, second_board_member, settings
+    client, answer_in, outside_board_member, settings
 ):
     settings.REVIEW_REQUIRES_SPECIALTY = True
     answer = answer_in(Status.SUBMITTED)
-    client.force_login(second_board_member)
+    client.force_login(outside_board_member)
 
     response = client.get(edit_url(answer))
 
     assert response.status_code == 302
-    assert "do not hold the specialty" in messages_of(response)[0]
+    assert "a specialty your reviewer profile does not list" in messages_of(response)[0]
 
 
 def test_the_review_page_links_to_the_edit_page_only_while_the_answer_is_in_review(

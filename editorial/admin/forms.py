@@ -6,7 +6,7 @@ from django.conf import settings
 from editorial.errors import Invalid
 from editorial.models import Verdict
 from editorial.review import signing
-from editorial.review.checks import COMMENT_MAX, NOTE_MAX
+from editorial.review.checks import COMMENT_MAX, NOTE_MAX, QUOTE_MAX
 from editorial.review.services import REASON_MAX
 
 
@@ -76,9 +76,15 @@ class WaiverForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """A comment on the whole answer, or anchored: the revision shown, a section's position,
+    and a sentence of that section (the service checks the anchor against the revision)."""
+
     body = forms.CharField(
         label="Comment", max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3, "cols": 80})
     )
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    section = forms.IntegerField(required=False, min_value=1, max_value=32767, widget=forms.HiddenInput)
+    quote = forms.CharField(label="Sentence", required=False, max_length=QUOTE_MAX)
 
 
 class AssignForm(forms.Form):

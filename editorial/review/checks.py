@@ -213,11 +213,6 @@ def comment_add(
         comment = Comment.objects.create(
             answer=locked, revision=written_on, section=anchor, quote=quote, author=acting_user, body=body
         )
-        data = {"comment": comment.pk, "excerpt": _excerpt(body)}
-        if anchor is not None:
-            data["section"] = anchor.heading
-        if quote:
-            data["quote"] = _excerpt(quote, QUOTE_EXCERPT_MAX)
         effects.record(
             action=AuditAction.COMMENT,
             actor=acting_user,
@@ -225,9 +220,19 @@ def comment_add(
             revision=written_on,
             from_state=locked.status,
             to_state=locked.status,
-            data=data,
+            data=_comment_data(comment),
         )
     return comment
+
+
+def _comment_data(comment: Comment) -> dict:
+    """What a comment's audit events record: its id, its start, its section's heading, the start of its quote."""
+    data = {"comment": comment.pk, "excerpt": _excerpt(comment.body)}
+    if comment.section_id is not None:
+        data["section"] = comment.section.heading
+    if comment.quote:
+        data["quote"] = _excerpt(comment.quote, QUOTE_EXCERPT_MAX)
+    return data
 
 
 def comment_resolve(*, acting_user, comment: Comment | int) -> Comment:
@@ -259,9 +264,6 @@ def _comment_resolution(*, acting_user, comment: Comment | int, resolve: bool) -
         row.resolved_at = clock.now() if resolve else None
         row.resolved_by = acting_user if resolve else None
         row.save(update_fields=["resolved_at", "resolved_by"])
-        data = {"comment": row.pk, "excerpt": _excerpt(row.body)}
-        if row.section_id is not None:
-            data["section"] = row.section.heading
         effects.record(
             action=AuditAction.COMMENT_RESOLVE if resolve else AuditAction.COMMENT_REOPEN,
             actor=acting_user,
@@ -269,7 +271,7 @@ def _comment_resolution(*, acting_user, comment: Comment | int, resolve: bool) -
             revision=row.revision,
             from_state=row.answer.status,
             to_state=row.answer.status,
-            data=data,
+            data=_comment_data(row),
         )
     return row
 

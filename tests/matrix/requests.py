@@ -61,6 +61,16 @@ REQUESTS = {
         "/admin/answers/answer/{answer}/comments/",
         {"body": "A comment."},
     ),
+    "admin/answers/answer/<path:object_id>/comments/<int:comment_id>/resolve/": (
+        "POST",
+        "/admin/answers/answer/{answer}/comments/{comment}/resolve/",
+        {},
+    ),
+    "admin/answers/answer/<path:object_id>/comments/<int:comment_id>/reopen/": (
+        "POST",
+        "/admin/answers/answer/{answer}/comments/{resolved_comment}/reopen/",
+        {},
+    ),
     "admin/answers/answer/<path:object_id>/assign/": (
         "POST",
         "/admin/answers/answer/{answer}/assign/",

@@ -220,3 +220,12 @@ def test_other_decisions_carry_an_empty_list(api, draft_payload, board_member):
     assert decision["comments"] == []
     assert WebhookDelivery.objects.get().payload["comments"] == []
     assert Answer.objects.get(pk=answer.pk).status == Status.REJECTED
+
+
+def test_the_openapi_schema_documents_the_comments_beside_the_reason(client):
+    schemas = client.get("/api/v1/schema/").json()["components"]["schemas"]
+    comments = schemas["DecisionOut"]["properties"]["comments"]
+    assert comments["items"] == {"$ref": "#/components/schemas/ReviewCommentOut"}
+    assert "request_changes" in comments["description"]
+    assert set(schemas["ReviewCommentOut"]["required"]) == {"section", "quote", "comment"}
+    assert "null for the whole answer" in schemas["ReviewCommentOut"]["properties"]["section"]["description"]

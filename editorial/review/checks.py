@@ -177,9 +177,11 @@ def _comment_anchor(revision: Revision | None, section: int | None, quote: str) 
         if quote:
             raise Invalid.on("quote", "A quoted sentence needs the section it comes from.")
         return None
-    anchor = Section.objects.filter(revision=revision, position=section).first() if revision else None
+    if revision is None:
+        raise Invalid.on("section", "This answer has no revision to comment on.")
+    anchor = Section.objects.filter(revision=revision, position=section).first()
     if anchor is None:
-        raise Invalid.on("section", f"Revision {revision.number if revision else '?'} has no section {section}.")
+        raise Invalid.on("section", f"Revision {revision.number} has no section {section}.")
     if quote and quote not in section_text(anchor):
         raise Invalid.on("quote", f"The quoted sentence is not in the section \u201c{anchor.heading}\u201d.")
     return anchor

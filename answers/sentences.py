@@ -144,3 +144,22 @@ def reading_sentences(body: str) -> list[Sentence]:
             parts.append(block.text[position:end])
             found.append(Sentence(text=collapse(block.text[start:end]), block=index, parts=tuple(parts)))
     return found
+
+
+def section_sentences(section) -> list[str]:
+    """Every sentence of one section (an object or a dict with heading and body) as readers
+    read it (Markdown rendered, spaces collapsed, markers included), in reading order."""
+    _heading, body = heading_and_body(section)
+    sentences = []
+    for block in reading_blocks(body):
+        for start, end in _block_sentences(block):
+            text = _SPACE.sub(" ", block.text[start:end]).strip()
+            if text:
+                sentences.append(text)
+    return sentences
+
+
+def section_text(section) -> str:
+    """The whole text of one section as readers read it, blocks joined by a space, spaces collapsed."""
+    _heading, body = heading_and_body(section)
+    return _SPACE.sub(" ", " ".join(block.text for block in reading_blocks(body))).strip()

@@ -128,6 +128,13 @@ def may_comment(user, answer: Answer | None = None) -> str | None:
     return "Only board members and editors may comment."
 
 
+def may_resolve_comment(user, answer: Answer | None = None) -> str | None:
+    """Resolve or reopen a comment: board members and editors."""
+    if is_board_member(user) or is_editor(user):
+        return None
+    return "Only board members and editors may resolve or reopen comments."
+
+
 def may_waive(user, answer: Answer) -> str | None:
     if not is_editor(user):
         return "Only editors may waive a citation check."

@@ -25,6 +25,7 @@ from answers.rendering import render_sections
 from answers.sentences import CitingSentence, citing_sentences
 from editorial.access import rights
 from editorial.access.roles import is_board_member, is_editor
+from editorial.admin.comments import CommentsMixin, comment_context
 from editorial.admin.decisions import DecisionsMixin, allowed_actions
 from editorial.admin.edits import DraftEditsMixin
 from editorial.admin.filters import AssignedFilter, DeskFilter, OverdueFilter
@@ -115,7 +116,7 @@ def _citation_checks(
 
 
 @admin.register(Answer)
-class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
+class AnswerAdmin(CommentsMixin, WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
     change_form_template = "admin/editorial/answer/review.html"
 
     list_display = ["question_text", "specialty", "status", "reviewer", "time_in_state", "next_review_due"]
@@ -254,7 +255,7 @@ class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAd
                 wrap(self.waive_view),
                 name="answers_answer_waive",
             ),
-            path("<path:object_id>/comments/", wrap(self.comment_view), name="answers_answer_comment"),
+            *self.comment_urls(),
             path("<path:object_id>/assign/", wrap(self.assign_view), name="answers_answer_assign"),
             path("<path:object_id>/risk/", wrap(self.risk_view), name="answers_answer_risk"),
             *super().get_urls(),
@@ -281,6 +282,7 @@ class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAd
             citations, holder_id=answer.reviewer_id, sentences=citing_sentences(sections)
         )
         under_review = answer.status == Status.UNDER_REVIEW and answer.pending_revision_id is not None
+        rendered = render_sections(sections, anchor_prefix=CARD_PREFIX, marker_ids=True)
         context = {
             "title": f"Review: {answer.question}",
             "subtitle": None,
@@ -291,7 +293,7 @@ class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAd
             "revisions": list(answer.revisions.select_related("review").order_by("-number")[:REVISIONS_SHOWN]),
             # The draft as readers will see it; its markers link to the evidence cards and
             # carry the ids the cards' quoted sentences link to.
-            "sections": render_sections(sections, anchor_prefix=CARD_PREFIX, marker_ids=True),
+            "sections": rendered,
             "citations": citations,
             "anchor_prefix": "ref-",  # the reference list under the draft
             "diff": None,
@@ -305,7 +307,8 @@ class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAd
             "checked_count": sum(check.checked for check in citation_checks),
             "verdict_form": VerdictForm(),
             "waiver_form": WaiverForm(),
-            "comments": list(answer.comments.all()),
+            # The comments; `sections` again, each with its comments and sentences beside it.
+            **comment_context(user, answer, shown, sections, rendered),
             "may_comment": rights.refusal(rights.may_comment, user=user, answer=answer) is None,
             "comment_form": CommentForm(),
             "audit_events": selectors.audit_trail(answer),
@@ -393,14 +396,6 @@ class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAd
             return self.card_fragment(request, object_id, citation_id, WaiverForm, act)
         response = self._form_post(request, object_id, WaiverForm, act, done="Citation check waived.")
         return self._anchor(response, f"check-{citation_id}")
-
-    @method_decorator(require_POST)
-    def comment_view(self, request, object_id):
-        def act(answer, data):
-            checks.comment_add(acting_user=request.user, answer=answer.pk, body=data["body"])
-
-        response = self._form_post(request, object_id, CommentForm, act, done="Comment added.")
-        return self._anchor(response, "comments")
 
     @method_decorator(require_POST)
     def risk_view(self, request, object_id):

@@ -8,7 +8,7 @@ from answers.models import RiskTier
 from editorial.errors import Invalid
 from editorial.models import Verdict
 from editorial.review import signing
-from editorial.review.checks import COMMENT_MAX, NOTE_MAX
+from editorial.review.checks import COMMENT_MAX, NOTE_MAX, QUOTE_MAX
 from editorial.review.services import REASON_MAX
 
 
@@ -78,12 +78,18 @@ class WaiverForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """A comment on the whole answer, or anchored: the revision shown, a section's position,
+    and a sentence of that section (the service checks the anchor against the revision)."""
+
     body = forms.CharField(
         label="Comment",
         max_length=COMMENT_MAX,
         # The review page shows the box under its "Comments" heading, without a <label>: name it for assistive tech.
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80, "aria-label": "Your comment"}),
     )
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    section = forms.IntegerField(required=False, min_value=1, max_value=32767, widget=forms.HiddenInput)
+    quote = forms.CharField(label="Sentence", required=False, max_length=QUOTE_MAX)
 
 
 class AssignForm(forms.Form):

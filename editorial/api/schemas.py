@@ -15,11 +15,21 @@ class DraftCreatedOut(Schema):
     url: str
 
 
+class ReviewCommentOut(Schema):
+    section: str | None = Field(description="The heading of the section commented on; null for the whole answer")
+    quote: str | None = Field(description="The sentence commented on, as readers read it; null unless anchored to one")
+    comment: str
+
+
 class DecisionOut(Schema):
     action: str
     label: str
     status: str
     reason: str
+    comments: list[ReviewCommentOut] = Field(
+        description="With request_changes: the board's open comments on the draft (section, quoted sentence, "
+        "comment), in reading order; empty for the other decisions"
+    )
     decided_by: str
     decided_at: datetime
 

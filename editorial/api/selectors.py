@@ -22,6 +22,7 @@ def decision_dict(event: AuditEvent) -> dict:
         "label": event.label,
         "status": event.to_state,
         "reason": event.reason,
+        "comments": event.drafter_comments,
         "decided_by": event.actor_label,
         "decided_at": event.created_at,
     }

@@ -175,6 +175,22 @@ def _revision_edit(event, data):
     return _with(sentence, "; ".join(details))
 
 
+def _comment(words: str):
+    """A comment's events: "Commented on “Dosing”: <its start>", with the quoted sentence when it had one."""
+
+    def sentence(event, data):
+        where = ""
+        if data.get("quote"):
+            where = f" on \u201c{data['quote']}\u201d"
+            if data.get("section"):
+                where += f" in {data['section']}"
+        elif data.get("section"):
+            where = f" on the section {data['section']}"
+        return _with(words + where, data.get("excerpt", ""))
+
+    return sentence
+
+
 _SENTENCES = {
     AuditAction.SUBMIT: _submit,
     AuditAction.ASSIGN: _assign,
@@ -189,7 +205,9 @@ _SENTENCES = {
         f"{_citation(data)}: {_verdict(data.get('verdict', ''))}", event.reason
     ),
     AuditAction.CITATION_WAIVE: lambda event, data: _with(f"{_citation(data)}: check waived", event.reason),
-    AuditAction.COMMENT: lambda event, data: _with("Commented", data.get("excerpt", "")),
+    AuditAction.COMMENT: _comment("Commented"),
+    AuditAction.COMMENT_RESOLVE: _comment("Resolved a comment"),
+    AuditAction.COMMENT_REOPEN: _comment("Reopened a comment"),
     AuditAction.FOLLOWUP_CLAIM: lambda event, data: _with(
         "Claimed a reader's follow-up question for drafting", data.get("question", "")
     ),

@@ -29,6 +29,8 @@ class AuditAction(models.TextChoices):
     CITATION_VERDICT = "vetted.citation.verdict", "Recorded a citation verdict"
     CITATION_WAIVE = "vetted.citation.waive", "Waived a citation check"
     COMMENT = "vetted.comment.add", "Commented"
+    COMMENT_RESOLVE = "vetted.comment.resolve", "Resolved a comment"
+    COMMENT_REOPEN = "vetted.comment.reopen", "Reopened a comment"
     FOLLOWUP_CLAIM = "vetted.followup.claim", "A drafting system claimed a follow-up question"
     SIGNATURE_FAILED = "vetted.signature.fail", "Failed to sign (wrong password)"
     PROFILE_CHANGE = "vetted.profile.change", "Changed a public reviewer profile"
@@ -105,3 +107,10 @@ class AuditEvent(ImmutableModel):
     @property
     def label(self) -> str:
         return self.get_action_display()
+
+    @property
+    def drafter_comments(self) -> list[dict]:
+        """The open comments a decision sent with its reason (`{"section", "quote", "comment"}`, gathered
+        by "Request changes" when taken; [] for other events): the API's decisions and the webhook read it."""
+        comments = (self.data or {}).get("comments")
+        return comments if isinstance(comments, list) else []

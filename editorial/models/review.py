@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from answers import clock
-from answers.models import Answer, Citation, ImmutableModel, Revision
+from answers.models import Answer, Citation, ImmutableError, Revision, Section
 
 
 class Verdict(models.TextChoices):
@@ -56,16 +57,89 @@ class CitationVerdict(models.Model):
         return self.verdict in ("", Verdict.UNSUPPORTED)
 
 
-class Comment(ImmutableModel):
-    """Internal discussion among board members and editors; never shown to readers."""
+class CommentQuerySet(models.QuerySet):
+    """Comments are never deleted, and only their resolution changes."""
+
+    def update(self, **kwargs):
+        if not set(kwargs) <= Comment.RESOLUTION_FIELDS:
+            raise ImmutableError("A comment's text and anchor are written once; only its resolution changes.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ImmutableError("Comments cannot be deleted")
+
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class Comment(models.Model):
+    """Internal discussion among board members and editors; never shown to readers.
+
+    A comment belongs to the revision it was written on, on the whole answer or
+    anchored to one of that revision's sections (`section`), and within it to a
+    quoted sentence (`quote`, the text as readers read it). Its text and anchor
+    are written once; board members and editors resolve it and reopen it
+    (`resolved_at`, `resolved_by`; each change audited by `editorial.review.checks`).
+    Open comments of the pending revision go to the drafting system with "Request changes".
+    """
+
+    RESOLUTION_FIELDS = frozenset({"resolved_at", "resolved_by", "resolved_by_id"})
 
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="comments")
+    # Null only for comments written before comments belonged to a revision (migration 0017 fills them).
+    revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    quote = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=clock.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["revision", "resolved_at"], name="comment_revision_open")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quote="") | Q(section__isnull=False), name="comment_quote_in_a_section"),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | Q(resolved_at__isnull=False, resolved_by__isnull=False),
+                name="comment_resolved_by_someone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on answer {self.answer_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= self.RESOLUTION_FIELDS:
+                raise ImmutableError(
+                    f"Comment {self.pk}: its text and anchor are written once; only its resolution changes"
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"Comment {self.pk} cannot be deleted")
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def anchored(self) -> bool:
+        return self.section_id is not None
+
+    def for_drafter(self) -> dict:
+        """What the drafting system receives: `section` null for a whole-answer comment,
+        `quote` null unless anchored to a sentence."""
+        return {
+            "section": self.section.heading if self.section_id else None,
+            "quote": self.quote or None,
+            "comment": self.body,
+        }

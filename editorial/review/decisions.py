@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from answers.models import Answer, SignatureMeaning
 from editorial.access import rights
 from editorial.models import AuditAction
-from editorial.review.checks import approval_blockers
+from editorial.review.checks import approval_blockers, comments_for_drafter
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class Decision:
     revision_step: str = ""
     # The meaning of the electronic signature it records (`answers.models.SignatureMeaning`), if it signs.
     signs: str = ""
+    # What the decision gathers into its audit event's data when taken (and so into what the
+    # drafting system receives: the API's decisions, the webhook): e.g. the open comments.
+    gathers: Callable[[Answer], dict] | None = None
 
     def refusal(self, *, user, answer: Answer) -> str | None:
         """Why `user` may not take this decision on `answer`, or None (the right only, not the state)."""
@@ -79,9 +82,10 @@ REQUEST_CHANGES = Decision(
     rights.may_decide,
     verb="request changes to",
     label="Request changes",
-    help_text="Send the draft back with a reason.",
+    help_text="Send the draft back with a reason (and the open comments on it).",
     needs_reason=True,
     revision_step="request_changes",
+    gathers=comments_for_drafter,
 )
 REJECT = Decision(
     "reject",

@@ -215,7 +215,12 @@ def answer_for_review(answer_id) -> Answer | None:
                 for revision in ("pending_revision", "live_revision")
                 for p in revision_prefetches
             ),
-            Prefetch("comments", queryset=Comment.objects.select_related("author__reviewer_profile")),
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.select_related(
+                    "author__reviewer_profile", "revision", "section", "resolved_by"
+                ),
+            ),
         )
         .filter(pk=answer_id)
         .first()

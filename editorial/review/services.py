@@ -168,6 +168,8 @@ def _decide(
         rights.require(decision.right, user=acting_user, answer=locked)
         if decision.blockers is not None and (blockers := decision.blockers(locked)):
             raise Blocked(f"{decision.blocked}: " + " ".join(blockers))
+        if decision.gathers is not None:
+            data = {**(data or {}), **decision.gathers(locked)}
         before = locked.status
         revision = _decided_revision(locked, decision)
         pending, review = locked.pending_revision, _pending_review(locked, decision)

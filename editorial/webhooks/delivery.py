@@ -86,6 +86,8 @@ def decision_payload(event: AuditEvent, receipt: DraftReceipt) -> dict:
         "answer_status": answer.status,
         "publication": answer.publication,
         "reason": event.reason,
+        # With changes_requested: the board's open comments on the draft, in reading order.
+        "comments": event.drafter_comments,
         "decided_by": event.actor_label,
         "decided_at": event.created_at.isoformat(),
         "public_url": settings.SITE_URL + answer.get_absolute_url() if public else None,

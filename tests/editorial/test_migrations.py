@@ -72,3 +72,33 @@ def test_0015_unfreezes_rejected_redrafts_and_gives_every_revision_its_review(an
     frozen.refresh_from_db()
     assert frozen.status == Status.APPROVED and frozen.is_public
     assert dict(RevisionReview.objects.values_list("revision_id", "state")) == expected
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_0017_gives_each_comment_the_revision_it_was_written_on(answer_in, submit, board_member, editor):
+    """Comments written before they belonged to a revision get the newest revision of their answer then."""
+    from answers.models import Answer
+    from editorial.models import Comment
+
+    answer = answer_in(Status.APPROVED)
+    on_first = checks.comment_add(acting_user=editor, answer=answer, body="On revision 1.")
+    second = submit(sections=[{"heading": "H", "body": "Changed [1]."}])
+    on_second = checks.comment_add(acting_user=board_member, answer=second, body="On revision 2.", section=1)
+    other = answer_in(Status.SUBMITTED, question="Is iron safe in pregnancy?")
+    on_other = checks.comment_add(acting_user=editor, answer=other, body="Elsewhere.")
+    expected = {
+        on_first.pk: Answer.objects.get(pk=answer.pk).live_revision_id,
+        on_second.pk: Answer.objects.get(pk=answer.pk).pending_revision_id,
+        on_other.pk: Answer.objects.get(pk=other.pk).pending_revision_id,
+    }
+    assert len(set(expected.values())) == 3
+    assert dict(Comment.objects.values_list("pk", "revision")) == expected
+
+    leaf = MigrationExecutor(connection).loader.graph.leaf_nodes("editorial")
+    try:
+        _migrate([("editorial", "0015_revision_withdraw_and_reviews")])  # drops the anchors, keeps the comments
+    finally:
+        _migrate(leaf)  # the revision again, from the answer's revisions and the comment's time
+
+    assert dict(Comment.objects.values_list("pk", "revision")) == expected
+    assert set(Comment.objects.values_list("section", flat=True)) == {None}  # anchors are not guessed back

@@ -67,6 +67,16 @@ REQUESTS = {
         "/admin/answers/answer/{answer}/risk/",
         {"tier": "standard", "reason": "Iron in pregnancy at usual doses."},  # the draft is high risk ("pregnancy")
     ),
+    "admin/answers/answer/<path:object_id>/comments/<int:comment_id>/resolve/": (
+        "POST",
+        "/admin/answers/answer/{answer}/comments/{comment}/resolve/",
+        {},
+    ),
+    "admin/answers/answer/<path:object_id>/comments/<int:comment_id>/reopen/": (
+        "POST",
+        "/admin/answers/answer/{answer}/comments/{resolved_comment}/reopen/",
+        {},
+    ),
     "admin/answers/answer/<path:object_id>/assign/": (
         "POST",
         "/admin/answers/answer/{answer}/assign/",

@@ -52,6 +52,8 @@ MATRIX = {
     'admin/answers/answer/<path:object_id>/citations/<int:citation_id>/verdict/': row(N302, N302, N302, N302, W302, N302, N302),
     'admin/answers/answer/<path:object_id>/citations/<int:citation_id>/waive/': row(N302, N302, N302, N302, N302, W302, W302),
     'admin/answers/answer/<path:object_id>/comments/': row(N302, N302, N302, W302, W302, W302, W302),
+    'admin/answers/answer/<path:object_id>/comments/<int:comment_id>/resolve/': row(N302, N302, N302, W302, W302, W302, W302),
+    'admin/answers/answer/<path:object_id>/comments/<int:comment_id>/reopen/': row(N302, N302, N302, W302, W302, W302, W302),
     'admin/answers/answer/<path:object_id>/assign/': row(N302, N302, N302, N302, N302, W302, W302),
     'admin/answers/answer/<path:object_id>/risk/': row(N302, N302, N302, N302, N302, W302, W302),  # editors; not the author
     # Edit the draft in review (rights.may_edit_draft): board members (who may review it) and editors, never a drafting system.

@@ -77,7 +77,11 @@ def build(client, specialty) -> World:
     )
     authored = services.answer_start_review(acting_user=users["board_member"], answer=authored)
     authored.refresh_from_db()
-    checks.comment_add(acting_user=users["editor"], answer=authored, body="Please check the dose.")
+    comment = checks.comment_add(acting_user=users["editor"], answer=authored, body="Please check the dose.")
+    resolved = checks.comment_add(
+        acting_user=users["board_member"], answer=authored, body="Which trial?", section=1, quote=""
+    )
+    checks.comment_resolve(acting_user=users["editor"], comment=resolved)
 
     # An approved, public answer, with its decision sent as a webhook.
     published = Answer.objects.get(pk=response.json()["answer_id"])
@@ -133,5 +137,7 @@ def build(client, specialty) -> World:
         "second_reviewer": users["second_reviewer"].pk,
         "edited_answer": edited.pk,
         "edit_revision": edited.pending_revision_id,
+        "comment": comment.pk,
+        "resolved_comment": resolved.pk,
     }
     return world

@@ -4,8 +4,10 @@ feed and message they reach.
 
 Per payload: the draft is submitted (`POST /api/v1/drafts/`), sent back with the
 payload as the reason, submitted again, its citation verified with the payload as
-note, waived by an editor with the payload as reason, commented on with the payload,
-and approved. Then the reader page (and its JSON-LD), the list and search, the
+note, waived by an editor with the payload as reason, commented on with the payload
+(on the whole answer, and on a section and a sentence of each revision, which "Request
+changes" sends with its reason; the open ones are listed in the review page's decision
+area, one is resolved and reopened), and approved. Then the reader page (and its JSON-LD), the list and search, the
 sitemap, the admin pages reviewers and editors read (the audit trail's sentences quote
 the reason and the note as text), the API's draft detail, the
 e-mails the history produced, the report pages and CSV exports, and the reports'
@@ -27,6 +29,7 @@ from django.urls import reverse
 
 from answers import clock
 from answers.models import Answer, Revision
+from answers.sentences import section_sentences
 from editorial.models import AuditEvent, OutboxMessage
 from editorial.notify import deliveries
 from editorial.review import checks, services
@@ -92,7 +95,7 @@ def _inert(response, where: str) -> str:
 
 
 @pytest.fixture
-def published(api, board_member, editor):
+def published(api, client, board_member, editor):
     """The payload's answer, taken through the whole review; returns (answer, revision)."""
 
     def _published(payload: str) -> tuple[Answer, Revision]:
@@ -101,6 +104,7 @@ def published(api, board_member, editor):
         assert first.status_code == 201, first.json()
         answer_id = first.json()["answer_id"]
         services.answer_start_review(acting_user=board_member, answer=answer_id)
+        _comment_on_passages(answer_id, payload, board_member, editor)
         services.answer_request_changes(acting_user=board_member, answer=answer_id, reason=payload)
 
         again = api.post(DRAFTS, _draft(payload, n, f"xss-{n}-2"))
@@ -114,10 +118,31 @@ def published(api, board_member, editor):
             if citation.number == 1:
                 checks.citation_verdict_waive(acting_user=editor, citation=citation, reason=payload)
         checks.comment_add(acting_user=board_member, answer=answer_id, body=payload)
+        _comment_on_passages(answer_id, payload, board_member, editor)
+        # Before the decision: the open comments beside their sections and in the decision area.
+        client.force_login(board_member)
+        html = _inert(client.get(reverse("admin:answers_answer_change", args=[answer_id])), "review page (pending)")
+        area = html[html.index('id="decision"') : html.index('id="workspace"')]
+        assert " ".join(payload.split()) in visible_text(area), "decision area"
+        client.logout()
         services.answer_approve(acting_user=board_member, answer=answer_id, attestation=APPROVAL)
         return Answer.objects.select_related("question").get(pk=answer_id), revision
 
     return _published
+
+
+def _comment_on_passages(answer_id: int, payload: str, board_member, editor) -> None:
+    """The payload as comments on the pending revision: on section 1, on its first sentence (as
+    readers read it: the payload rendered), one of them resolved and reopened, one left resolved."""
+    pending = Answer.objects.get(pk=answer_id).pending_revision
+    first = pending.sections.get(position=1)
+    (quote, *_) = section_sentences(first)
+    on_sentence = checks.comment_add(acting_user=editor, answer=answer_id, body=payload, section=1, quote=quote)
+    checks.comment_resolve(acting_user=board_member, comment=on_sentence)
+    checks.comment_reopen(acting_user=editor, comment=on_sentence)
+    checks.comment_add(acting_user=board_member, answer=answer_id, body=payload, section=2)
+    done = checks.comment_add(acting_user=board_member, answer=answer_id, body=f"done {payload}", section=1)
+    checks.comment_resolve(acting_user=editor, comment=done)
 
 
 def _check_reader_pages(client, answer: Answer) -> None:
@@ -176,6 +201,17 @@ def _check_api(api, revision: Revision, payload: str) -> None:
     assert payload.strip() in {d["reason"] for d in body["decisions"]} | {c["note"] for c in body["citations"]}
 
 
+def _check_api_comments(api, answer: Answer, payload: str) -> None:
+    """The first revision's "Request changes" carried its open comments, payload as written."""
+    first = answer.revisions.get(number=1)
+    (decision,) = api.get(f"{DRAFTS}{first.pk}/").json()["decisions"]
+    heading, quote = first.sections.get(position=1).heading, section_sentences(first.sections.get(position=1))[0]
+    assert decision["comments"] == [
+        {"section": heading, "quote": quote, "comment": payload.strip()},
+        {"section": first.sections.get(position=2).heading, "quote": None, "comment": payload.strip()},
+    ]
+
+
 def _check_emails(answer: Answer, editor) -> None:
     messages = list(OutboxMessage.objects.filter(answer_id=answer.pk).select_related("event__revision", "answer"))
     assert {m.kind for m in messages} >= {"submitted", "decision"}
@@ -231,5 +267,6 @@ def test_a_drafted_payload_is_inert_everywhere_it_is_shown(
     _check_reader_pages(client, answer)
     _check_admin_pages(client, answer, revision, board_member, editor, payload)
     _check_api(api, revision, payload)
+    _check_api_comments(api, answer, payload)
     _check_emails(answer, editor)
     _check_reports(client, editor, payload)

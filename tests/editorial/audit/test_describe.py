@@ -54,6 +54,13 @@ def walked(drafter, specialty, board_member, author, editor):
     checks.citation_verdict_record(acting_user=board_member, citation=second, verdict="unsupported")
     checks.citation_verdict_waive(acting_user=editor, citation=second, reason="A consensus statement, not a trial.")
     checks.comment_add(acting_user=editor, answer=answer, body="Please   check\nthe dose table.")
+    anchored = checks.comment_add(
+        acting_user=board_member, answer=answer, body="Which trial?", section=1, quote="Oral iron first [1]."
+    )
+    checks.comment_resolve(acting_user=editor, comment=anchored)
+    checks.comment_reopen(acting_user=board_member, comment=anchored)
+    on_section = checks.comment_add(acting_user=board_member, answer=answer, body="Too short.", section=2)
+    checks.comment_resolve(acting_user=board_member, comment=on_section)
     request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.9")
     with pytest.raises(Invalid):
         signing.signature_check(request=request, user=board_member, password="wrong", answer=answer)
@@ -110,6 +117,11 @@ def test_the_sentences_name_the_citation_the_verdict_the_revision_and_the_reason
         "Citation 2 (A consensus statement of the working…, 2020): does not support the claim",
         "Citation 2 (A consensus statement of the working…, 2020): check waived: A consensus statement, not a trial.",
         "Commented: Please check the dose table.",
+        "Commented on “Oral iron first [1].” in From the Guidelines: Which trial?",
+        "Resolved a comment on “Oral iron first [1].” in From the Guidelines: Which trial?",
+        "Reopened a comment on “Oral iron first [1].” in From the Guidelines: Which trial?",
+        "Commented on the section Key Findings: Too short.",
+        "Resolved a comment on the section Key Findings: Too short.",
         "Failed to sign: wrong password",
         "Approved revision 2",
         "Re-reviewed and re-approved revision 2",

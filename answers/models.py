@@ -702,6 +702,7 @@ class DeclaredInterest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
                 name="declared_interest_ends_after_it_starts",
+                violation_error_message="The to-date comes before the from-date.",
             )
         ]
 

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['start', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='declared_interest_ends_after_it_starts')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='declared_interest_ends_after_it_starts', violation_error_message='The to-date comes before the from-date.')],
             },
         ),
     ]

@@ -124,11 +124,17 @@ def no_conflict_q(user, revision_field: str) -> Q:
     return ~Q(Exists(interests.conflicting_declarations(user.pk, revision_ref=revision_field)))
 
 
+_ANOTHER = "another board member must review it."
+
+
 def declaration_words(declaration: DeclaredInterest) -> str:
-    """ "an interest in Pfizer (from 2025-01-01): consulting fees" (the statement cut at 160 characters)."""
+    """ "an interest in Pfizer (from 2025-01-01): Consulting fees." (the statement cut at 160 characters,
+    ending with a full stop)."""
     statement = " ".join(declaration.statement.split())
     if len(statement) > 160:
         statement = statement[:159].rstrip() + "…"
+    if not statement.endswith((".", "!", "?", "…")):
+        statement += "."
     return f"an interest in {declaration.name} ({declaration.period}): {statement}"
 
 
@@ -136,10 +142,7 @@ def _conflict_refusal(user, answer: Answer, revision: Revision | None = None) ->
     declaration = conflict_of(user, answer, revision)
     if declaration is None:
         return None
-    return (
-        f"You declared {declaration_words(declaration)}. This revision mentions {declaration.name}: "
-        "another board member must review it."
-    )
+    return f"You declared {declaration_words(declaration)} This revision mentions {declaration.name}: " + _ANOTHER
 
 
 def _wrote_pending(user, answer: Answer | None) -> bool:
@@ -158,6 +161,14 @@ def _board_refusal(user, answer: Answer, revision: Revision | None = None) -> st
             "board members review only within their specialties."
         )
     return _conflict_refusal(user, answer, revision)
+
+
+def conflict_notice(user, answer: Answer) -> str | None:
+    """What the review page tells a board member whose current declared interest the revision
+    in review (else the live one) mentions: the refusal they would get, said once at the top."""
+    if not is_board_member(user):
+        return None
+    return _conflict_refusal(user, answer, answer.pending_revision or answer.live_revision)
 
 
 # -- the rights ---------------------------------------------------------------------
@@ -298,9 +309,8 @@ def assignment_refusal(reviewer, answer: Answer) -> str | None:
     if _wrote_pending(reviewer, answer):
         return f"{reviewer} wrote this revision; another board member must review it."
     if declaration := conflict_of(reviewer, answer):
-        return (
-            f"{reviewer} declared {declaration_words(declaration)}. This revision mentions {declaration.name}: "
-            "another board member must review it."
+        return f"{reviewer} declared {declaration_words(declaration)} This revision mentions {declaration.name}: " + (
+            _ANOTHER
         )
     return None
 

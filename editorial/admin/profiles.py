@@ -73,6 +73,22 @@ class DeclaredInterestInline(admin.TabularInline):
     verbose_name = "declared interest"
     verbose_name_plural = "Declared interests (companies and drugs; shown publicly, audited)"
 
+    # Declarations are part of the profile: whoever may change profiles edits them (no permissions of their own).
+    def _profile_permission(self, request, action: str) -> bool:
+        return request.user.has_perm(f"answers.{action}_reviewerprofile")
+
+    def has_view_permission(self, request, obj=None):
+        return self._profile_permission(request, "view") or self._profile_permission(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self._profile_permission(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._profile_permission(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._profile_permission(request, "change")
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "statement":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})

@@ -3,7 +3,8 @@
 The cache key names everything the page shows: the answer, the revision shown
 (live, or pending with SHOW_PENDING_ANSWERS), the answer's audience and the
 one the reader asked for, the review facts a re-approval changes, whether
-the review is overdue today and whether the specialty rule is on. A new approval therefore moves the key and the
+the review is overdue today, whether the specialty rule is on, and the
+reviewers' declared interests (how many, and when one last changed). A new approval therefore moves the key and the
 stale page is never read again: invalidation needs no hook into the review
 services (and `answers` never imports `editorial`).
 
@@ -27,19 +28,20 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from answers import clock, jsonld
+from answers import clock, interests, jsonld
 from answers.forms import AudienceForm, FollowUpForm
 from answers.models import Audience
 from answers.rendering import render_sections
 from answers.selectors import (
     ReaderAnswer,
+    reviewer_declarations,
     reviewer_specialties,
     revision_content,
     revision_signatures,
     specialty_rule,
 )
 
-CACHE_VERSION = "4"  # bump when the page's templates or the cached value change shape
+CACHE_VERSION = "5"  # bump when the page's templates or the cached value change shape
 ANCHOR_PREFIX = "ref-"
 
 
@@ -60,6 +62,8 @@ def cache_key(shown: ReaderAnswer, *, host: str) -> str:
             answer.next_review_due,
             review_overdue(shown),
             specialty_rule(),
+            getattr(answer, "interests_count", None),
+            getattr(answer, "interests_changed", None),
             host,
         )
     )
@@ -102,6 +106,29 @@ def response(
     return HttpResponse(get_token(request).join(pieces), status=status)
 
 
+def _reviewer_conflicts(answer, signatures, sections, citations) -> list[dict]:
+    """For each reviewer (the live revision's signers, else the approver): their name and the
+    declared interests this answer's question, sections or citation titles mention ([]: none
+    declared). One query, none when the answer's query counted no declaration (`interests_count`)."""
+    reviewers = {}  # user id -> public name, in signing order
+    for signature in signatures:
+        reviewers.setdefault(signature.signer_id, signature.printed_name)
+    if not reviewers and answer.approved_by_id:
+        profile = getattr(answer.approved_by, "reviewer_profile", None)
+        reviewers[answer.approved_by_id] = profile.display_name if profile else ""
+    if not reviewers:
+        return []
+    if getattr(answer, "interests_count", None) == 0:
+        declared = {user_id: [] for user_id in reviewers}
+    else:
+        declared = reviewer_declarations(reviewers)
+    texts = interests.texts_of(answer.question.text, sections, citations)
+    return [
+        {"name": name, "declarations": interests.touching(declared[user_id], texts)}
+        for user_id, name in reviewers.items()
+    ]
+
+
 def cacheable_pieces(request, shown: ReaderAnswer) -> list[str]:
     """The page cut where the forms' CSRF token goes, at a marker no draft can contain."""
     marker = f"csrf-{secrets.token_hex(16)}"
@@ -122,6 +149,7 @@ def _render(
     sections, citations = revision_content(shown.revision_id)
     signatures = [] if shown.pending else revision_signatures(shown.revision_id)
     profile = getattr(answer.approved_by, "reviewer_profile", None) if answer.approved_by_id else None
+    conflicts = [] if shown.pending else _reviewer_conflicts(answer, signatures, sections, citations)
     canonical_url = request.build_absolute_uri(answer.get_absolute_url())
     data = jsonld.medical_web_page(
         answer=answer,
@@ -145,6 +173,7 @@ def _render(
         "sections": render_sections(sections, anchor_prefix=ANCHOR_PREFIX),
         "citations": citations,
         "signatures": signatures,
+        "conflicts": conflicts,
         "anchor_prefix": ANCHOR_PREFIX,
         "jsonld": jsonld.as_script(data),
         "canonical_url": canonical_url,

@@ -31,7 +31,7 @@ from django.db import models
 from django.urls import reverse
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from answers import clock, search
+from answers import clock, mentions, search
 from answers.citations import short_reference
 
 
@@ -668,6 +668,62 @@ class ReviewerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
+
+
+class InterestKind(models.TextChoices):
+    COMPANY = "company", "Company"
+    DRUG = "drug", "Drug"
+
+
+class DeclaredInterest(models.Model):
+    """A board member's declared interest in a company or a drug, over a period, shown publicly.
+
+    Current while `start <= today <= end` (no `end`: still current). A member whose
+    current declaration names something the revision mentions (`answers.mentions`)
+    may not start, be assigned or approve its review (`editorial.access.rights`);
+    the board page lists every declaration and the answer page those of its
+    reviewers that touch it. Changed only through `editorial.review.profiles`
+    (audited; a declaration may not be back-dated over a review already done).
+    """
+
+    profile = models.ForeignKey(ReviewerProfile, on_delete=models.CASCADE, related_name="interests")
+    kind = models.CharField(max_length=10, choices=InterestKind.choices)
+    name = models.CharField(max_length=200, help_text="The company or drug, as texts name it (e.g. Pfizer).")
+    start = models.DateField("from")
+    end = models.DateField("to", null=True, blank=True, help_text="Empty while the interest is current.")
+    statement = models.TextField(help_text="What the interest is (e.g. consulting fees), shown publicly.")
+    # `answers.mentions.pattern_for(name)`, kept with the row so the desk's filters can match in SQL.
+    pattern = models.CharField(max_length=1200, editable=False)
+    changed_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="declared_interest_ends_after_it_starts",
+                violation_error_message="The to-date comes before the from-date.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.period})"
+
+    def save(self, *args, **kwargs):
+        self.name = mentions.normalise_name(self.name)
+        self.pattern = mentions.pattern_for(self.name)
+        self.changed_at = clock.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def period(self) -> str:
+        """ "from 2025-01-01" (current) or "from 2025-01-01 to 2025-12-31"."""
+        if self.end is None:
+            return f"from {self.start:%Y-%m-%d}"
+        return f"from {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+
+    def is_current(self, today) -> bool:
+        return self.start <= today and (self.end is None or today <= self.end)
 
 
 class FollowUpStatus(models.TextChoices):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 
 from answers.models import (
     BOARD_GROUP,
@@ -19,6 +19,7 @@ from answers.models import (
     Answer,
     Audience,
     Citation,
+    DeclaredInterest,
     ReviewerProfile,
     Section,
     Signature,
@@ -154,7 +155,10 @@ def answer_for_reader(*, slug: str, audience: str) -> ReaderAnswer | Retracted |
         Answer.objects.filter(question__slug=slug)
         .select_related("question__specialty", "approved_by__reviewer_profile")
         .only(*READER_FIELDS)
-        .annotate(reviewer_holds_specialty=Exists(_held(OuterRef("approved_by"), OuterRef("question__specialty"))))
+        .annotate(
+            reviewer_holds_specialty=Exists(_held(OuterRef("approved_by"), OuterRef("question__specialty"))),
+            **_interests_stamp(),
+        )
     )
     show_pending = settings.SHOW_PENDING_ANSWERS
     visible = {}
@@ -183,6 +187,30 @@ def answer_for_reader(*, slug: str, audience: str) -> ReaderAnswer | Retracted |
     if retracted:
         return Retracted(answer=max(retracted, key=lambda a: a.retracted_at))
     return None
+
+
+def _interests_stamp() -> dict:
+    """What keys the answer page to its reviewers' declared interests: how many declarations
+    the approver and the live revision's signers have, and when one last changed (every save
+    sets `changed_at`; a deletion lowers the count). In the answer's own query: a cached page
+    still costs one query."""
+    reviewers = DeclaredInterest.objects.filter(
+        Q(profile__user=OuterRef("approved_by")) | Q(profile__user__signatures__revision=OuterRef("live_revision"))
+    ).order_by()
+    return {
+        "interests_count": Subquery(reviewers.annotate(n=Func("pk", function="COUNT")).values("n")),
+        "interests_changed": Subquery(reviewers.annotate(at=Func("changed_at", function="MAX")).values("at")),
+    }
+
+
+def reviewer_declarations(user_ids) -> dict[int, list[DeclaredInterest]]:
+    """The declared interests of these users (the answer page's reviewers), by user id: one query."""
+    found: dict[int, list[DeclaredInterest]] = {pk: [] for pk in user_ids}
+    if not found:
+        return found
+    for declaration in DeclaredInterest.objects.filter(profile__user_id__in=found).select_related("profile"):
+        found[declaration.profile.user_id].append(declaration)
+    return found
 
 
 def _held(user, specialty):
@@ -231,7 +259,7 @@ def board_members() -> QuerySet[ReviewerProfile]:
     """The public board page: profiles of active members of the board group only."""
     return (
         ReviewerProfile.objects.filter(user__is_active=True, user__groups__name=BOARD_GROUP)
-        .prefetch_related("specialties")
+        .prefetch_related("specialties", "interests")
         .order_by("display_name")
         .distinct()
     )

@@ -12,9 +12,10 @@ it in `has_transition_perm`, never when a transition runs.
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from answers.models import Answer, ReviewerProfile, Status
+from answers import interests
+from answers.models import Answer, DeclaredInterest, ReviewerProfile, Revision, Status
 from editorial.access.roles import BOARD, is_board_member, is_drafting_system, is_editor
 from editorial.errors import NotAllowed
 
@@ -62,24 +63,86 @@ def holds_specialty_q(user) -> Q:
 def reviewable_by_q(user) -> Q:
     """On answers: the answers `user` may review (`may_review`, as a filter).
 
-    Board membership, the specialty rule, never the author of the pending revision.
+    Board membership, the specialty rule, never the author of the pending revision,
+    never a pending revision that mentions one of `user`'s current declared interests.
     """
     if not is_board_member(user):
         return Q(pk__in=[])
-    return ~Q(pending_revision__created_by=user) & holds_specialty_q(user)
+    return ~Q(pending_revision__created_by=user) & holds_specialty_q(user) & no_conflict_q(user, "pending_revision_id")
 
 
-def may_review_q(*, specialty_id: int, author_ids=()) -> Q:
-    """On users: who may review an answer of `specialty_id` whose pending revision one of
-    `author_ids` wrote (`may_review`, as a filter). For answers of several specialties,
-    `.filter()` once per specialty: each call joins the profile's specialties anew."""
+def may_review_q(*, specialty_id: int, author_ids=(), revision_ids=()) -> Q:
+    """On users: who may review an answer of `specialty_id` whose pending revision (one of
+    `revision_ids`) one of `author_ids` wrote (`may_review`, as a filter): not those with a
+    current declared interest one of `revision_ids` mentions. For answers of several
+    specialties, `.filter()` once per specialty: each call joins the profile's specialties anew."""
     q = Q(is_active=True, groups__name=BOARD)
     if specialty_rule():
         q &= Q(reviewer_profile__specialties=specialty_id)
     authors = [pk for pk in author_ids if pk is not None]
     if authors:
         q &= ~Q(pk__in=authors)
+    revisions = [pk for pk in revision_ids if pk is not None]
+    if revisions:
+        q &= ~Exists(interests.conflicting_declarations(OuterRef("pk"), revision_ids=revisions))
     return q
+
+
+# -- conflicts of interest, once --------------------------------------------------------
+# A board member whose *current* declared interest (`answers.DeclaredInterest`) names a
+# company or drug the revision mentions (question, section headings and text, citation
+# titles: `answers.mentions`) may not start, be assigned, decide or re-approve its review.
+# Per object (`conflict_of`, in `_board_refusal` and `assignment_refusal`) and as a filter
+# on answers (`no_conflict_q`, within `reviewable_by_q`) or on users (in `may_review_q`);
+# tests/editorial/review/test_conflicts_of_interest.py checks that they agree.
+
+
+def _current_interests(user) -> list[DeclaredInterest]:
+    """`user`'s declarations in force today: one query, then kept on the user object (a request)."""
+    held = getattr(user, "_vetted_interests", None)
+    if held is None:
+        held = list(DeclaredInterest.objects.filter(interests.current_q(), profile__user_id=user.pk))
+        user._vetted_interests = held
+    return held
+
+
+def conflict_of(user, answer: Answer, revision: Revision | None = None) -> DeclaredInterest | None:
+    """`user`'s current declaration that `revision` (default: the pending one) mentions, or None.
+    Reads the revision's text only when `user` has a current declaration."""
+    revision = revision if revision is not None else answer.pending_revision
+    if revision is None:
+        return None
+    declared = _current_interests(user)
+    if not declared:
+        return None
+    touched = interests.touching(declared, interests.revision_texts(revision, answer.question.text))
+    return touched[0] if touched else None
+
+
+def no_conflict_q(user, revision_field: str) -> Q:
+    """On answers: those whose revision `revision_field` mentions none of `user`'s current declarations."""
+    return ~Q(Exists(interests.conflicting_declarations(user.pk, revision_ref=revision_field)))
+
+
+_ANOTHER = "another board member must review it."
+
+
+def declaration_words(declaration: DeclaredInterest) -> str:
+    """ "an interest in Pfizer (from 2025-01-01): Consulting fees." (the statement cut at 160 characters,
+    ending with a full stop)."""
+    statement = " ".join(declaration.statement.split())
+    if len(statement) > 160:
+        statement = statement[:159].rstrip() + "…"
+    if not statement.endswith((".", "!", "?", "…")):
+        statement += "."
+    return f"an interest in {declaration.name} ({declaration.period}): {statement}"
+
+
+def _conflict_refusal(user, answer: Answer, revision: Revision | None = None) -> str | None:
+    declaration = conflict_of(user, answer, revision)
+    if declaration is None:
+        return None
+    return f"You declared {declaration_words(declaration)} This revision mentions {declaration.name}: " + _ANOTHER
 
 
 def _wrote_pending(user, answer: Answer | None) -> bool:
@@ -87,7 +150,9 @@ def _wrote_pending(user, answer: Answer | None) -> bool:
     return revision is not None and revision.created_by_id == user.pk
 
 
-def _board_refusal(user, answer: Answer) -> str | None:
+def _board_refusal(user, answer: Answer, revision: Revision | None = None) -> str | None:
+    """Board membership, the specialty rule, and no current declared interest that `revision`
+    (default: the pending one) mentions."""
     if not is_board_member(user):
         return "Only Medical Advisory Board members may review answers."
     if not holds_specialty(user, answer):
@@ -95,7 +160,15 @@ def _board_refusal(user, answer: Answer) -> str | None:
             f"This answer is in {answer.question.specialty}, a specialty your reviewer profile does not list: "
             "board members review only within their specialties."
         )
-    return None
+    return _conflict_refusal(user, answer, revision)
+
+
+def conflict_notice(user, answer: Answer) -> str | None:
+    """What the review page tells a board member whose current declared interest the revision
+    in review (else the live one) mentions: the refusal they would get, said once at the top."""
+    if not is_board_member(user):
+        return None
+    return _conflict_refusal(user, answer, answer.pending_revision or answer.live_revision)
 
 
 # -- the rights ---------------------------------------------------------------------
@@ -186,9 +259,9 @@ def may_edit_draft(user, answer: Answer | None) -> str | None:
 
 def may_reaffirm(user, answer: Answer) -> str | None:
     """A board member who may review it, never the live revision's author."""
-    if why := _board_refusal(user, answer):
-        return why
     live = answer.live_revision
+    if why := _board_refusal(user, answer, live):
+        return why
     if live is not None and live.created_by_id == user.pk:
         return "You wrote this revision; another board member must re-review it."
     return None
@@ -242,6 +315,10 @@ def assignment_refusal(reviewer, answer: Answer) -> str | None:
         )
     if _wrote_pending(reviewer, answer):
         return f"{reviewer} wrote this revision; another board member must review it."
+    if declaration := conflict_of(reviewer, answer):
+        return f"{reviewer} declared {declaration_words(declaration)} This revision mentions {declaration.name}: " + (
+            _ANOTHER
+        )
     return None
 
 

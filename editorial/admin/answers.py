@@ -317,6 +317,7 @@ class AnswerAdmin(CommentsMixin, WorkspaceMixin, DraftEditsMixin, DecisionsMixin
             "assign_form": None,
         }
         context.update(_risk_context(user, answer, context["revisions"]))
+        context["conflict_notice"] = rights.conflict_notice(user, answer)  # _conflict.html
         live, pending = answer.live_revision, answer.pending_revision
         # The workspace's tabs (server-side: ?tab=changes), the diff computed only on its own tab.
         context["diff_available"] = live is not None and pending is not None and live.pk != pending.pk

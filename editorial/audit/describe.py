@@ -31,7 +31,12 @@ from editorial.models import AuditAction, AuditEvent, Verdict
 TRAIL_RELATED = ("revision", "answer__question")
 
 # Profile fields as people name them in "Changed the reviewer profile of maya: ...".
-_PROFILE_FIELDS = {"user": "user", "display_name": "display name", "conflict_of_interest": "conflict of interest"}
+_PROFILE_FIELDS = {
+    "user": "user",
+    "display_name": "display name",
+    "conflict_of_interest": "conflict of interest",
+    "interests": "declared interests",
+}
 
 
 def state_name(code: str) -> str:

@@ -101,7 +101,12 @@ def in_review_by_q(user) -> Q:
 
 def due_for_rereview_by_q(user) -> Q:
     """Approved answers due for re-review that this board member may re-approve (`rights.may_reaffirm`)."""
-    return due_for_rereview_q() & ~Q(live_revision__created_by=user) & rights.holds_specialty_q(user)
+    return (
+        due_for_rereview_q()
+        & ~Q(live_revision__created_by=user)
+        & rights.holds_specialty_q(user)
+        & rights.no_conflict_q(user, "live_revision_id")
+    )
 
 
 # The desk queues, by name: the admin index counts them and the list filters by them.
@@ -151,10 +156,12 @@ def board_members() -> QuerySet:
     )
 
 
-def _eligible_reviewers(specialty_ids, author_ids) -> QuerySet:
+def _eligible_reviewers(specialty_ids, author_ids, revision_ids) -> QuerySet:
     users = board_members()
     for specialty_id in sorted(specialty_ids):
-        users = users.filter(rights.may_review_q(specialty_id=specialty_id, author_ids=author_ids))
+        users = users.filter(
+            rights.may_review_q(specialty_id=specialty_id, author_ids=author_ids, revision_ids=revision_ids)
+        )
     # Submitted answers assigned to them and answers in their review: what they already have to do.
     return users.annotate(
         open_reviews=Count("reviewing_answers", filter=Q(reviewing_answers__status__in=WAITING), distinct=True)
@@ -164,8 +171,12 @@ def _eligible_reviewers(specialty_ids, author_ids) -> QuerySet:
 def eligible_reviewers(answers: QuerySet[Answer]) -> QuerySet:
     """Board members who may review every one of `answers` (`rights.may_review`), each with
     `open_reviews`: two queries, whatever the number of answers and members."""
-    rows = set(answers.order_by().values_list("question__specialty_id", "pending_revision__created_by_id").distinct())
-    return _eligible_reviewers({s for s, _ in rows}, {a for _, a in rows})
+    rows = set(
+        answers.order_by()
+        .values_list("question__specialty_id", "pending_revision__created_by_id", "pending_revision_id")
+        .distinct()
+    )
+    return _eligible_reviewers({s for s, _, _ in rows}, {a for _, a, _ in rows}, {r for _, _, r in rows})
 
 
 def specialties_of(answers: QuerySet[Answer]) -> list[str]:
@@ -180,7 +191,7 @@ def specialties_of(answers: QuerySet[Answer]) -> list[str]:
 def eligible_reviewers_of(answer: Answer) -> QuerySet:
     """`eligible_reviewers` of one answer already loaded (its question and pending revision): one query."""
     author = answer.pending_revision.created_by_id if answer.pending_revision_id else None
-    return _eligible_reviewers({answer.question.specialty_id}, {author})
+    return _eligible_reviewers({answer.question.specialty_id}, {author}, {answer.pending_revision_id})
 
 
 def _citations_with_verdicts() -> QuerySet[Citation]:

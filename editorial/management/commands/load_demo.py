@@ -4,7 +4,7 @@ Safe to run again: users get their demo password back, content is added once.
 """
 
 import json
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from answers import clock
-from answers.models import Question, ReviewerProfile, Specialty
+from answers.models import DeclaredInterest, Question, ReviewerProfile, Specialty
 from editorial.access import roles
 from editorial.demo import synthetic
 from editorial.models import ApiToken
@@ -78,6 +78,19 @@ PROFILES = {
     },
 }
 
+# Declared interests shown on the board page (a past one: it refuses no review).
+DECLARATIONS = {
+    "dr.okafor": [
+        {
+            "kind": "company",
+            "name": "Medscape",
+            "start": date(2023, 1, 1),
+            "end": date(2023, 12, 31),
+            "statement": "Speaker fees for continuing medical education talks.",
+        }
+    ],
+}
+
 
 def _at(day: str, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(datetime.fromisoformat(day).date(), time(hour)))
@@ -134,6 +147,10 @@ class Command(BaseCommand):
             wanted = data.pop("specialties")
             profile, _ = ReviewerProfile.objects.update_or_create(user=users[username], defaults=data)
             profile.specialties.set([specialties[s] for s in wanted])
+            for declared in DECLARATIONS.get(username, []):
+                DeclaredInterest.objects.update_or_create(
+                    profile=profile, name=declared["name"], defaults={k: v for k, v in declared.items() if k != "name"}
+                )
         return users
 
     def _seed_answer(self, seed, specialties, users):

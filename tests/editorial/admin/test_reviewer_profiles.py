@@ -20,6 +20,9 @@ def profile_form(user, specialty=None, **fields):
         "bio": "",
         "conflict_of_interest": "",
         "slug": "drafter-bot",
+        # The declared-interests inline, with no row (tests/editorial/review/test_conflicts_of_interest.py fills it).
+        "interests-TOTAL_FORMS": "0",
+        "interests-INITIAL_FORMS": "0",
     }
     if specialty is not None:
         data["specialties"] = [specialty.pk]

@@ -95,3 +95,15 @@ def test_every_demo_review_is_by_a_member_holding_the_answers_specialty(db, caps
     endocrinology = Answer.objects.filter(question__specialty__slug="endocrinology", approved_by__isnull=False)
     assert endocrinology.exists()
     assert not endocrinology.filter(approved_by__username="dr.chen").exists()  # hematology/oncology and cardiology only
+
+
+def test_the_demo_board_page_shows_a_declared_interest_that_refuses_nothing(db, capsys, client):
+    from answers.models import DeclaredInterest
+    from tests.xss_corpus import visible_text
+
+    call_command("load_demo", "--answers", "0")
+    call_command("load_demo", "--answers", "0")  # idempotent: one row, not two
+    declared = DeclaredInterest.objects.get()
+    assert (declared.name, declared.end is not None) == ("Medscape", True)
+    page = visible_text(client.get("/medical-advisory-board/").content.decode())
+    assert "Medscape (company, from 2023-01-01 to 2023-12-31): Speaker fees" in page

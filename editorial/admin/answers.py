@@ -25,7 +25,8 @@ from answers.rendering import render_sections
 from answers.sentences import CitingSentence, citing_sentences
 from editorial.access import rights
 from editorial.access.roles import is_board_member, is_editor
-from editorial.admin.decisions import DecisionsMixin, allowed_actions
+from editorial.admin.decisions import DecisionsMixin
+from editorial.admin.double import DoubleReviewMixin, blind_page, second_review_checks
 from editorial.admin.edits import DraftEditsMixin
 from editorial.admin.filters import AssignedFilter, DeskFilter, OverdueFilter
 from editorial.admin.forms import (
@@ -35,7 +36,7 @@ from editorial.admin.forms import (
     VerdictForm,
     WaiverForm,
 )
-from editorial.admin.workspace import WorkspaceMixin, decision_bar_context
+from editorial.admin.workspace import WorkspaceMixin, decision_bar_context, may_approve, verdict_rights
 from editorial.errors import ReviewError
 from editorial.review import checks, risk, selectors, services
 from editorial.review.changes import revision_diff
@@ -71,6 +72,7 @@ class CitationCheck:
     last_unwaived: bool  # the only citation not waived: it cannot be waived (checks._refuse_waiving_the_last)
     sentences: tuple[CitingSentence, ...] = ()  # every sentence of the draft that cites it
     checked: bool = False  # waived, or a verdict recorded by the holder of the review
+    double: object = None  # both reviews of a high-risk revision (editorial/admin/double.py)
 
     @property
     def card_id(self) -> str:
@@ -115,7 +117,7 @@ def _citation_checks(
 
 
 @admin.register(Answer)
-class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
+class AnswerAdmin(DoubleReviewMixin, WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
     change_form_template = "admin/editorial/answer/review.html"
 
     list_display = ["question_text", "specialty", "status", "reviewer", "time_in_state", "next_review_due"]
@@ -280,7 +282,7 @@ class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAd
         citation_checks = _citation_checks(
             citations, holder_id=answer.reviewer_id, sentences=citing_sentences(sections)
         )
-        under_review = answer.status == Status.UNDER_REVIEW and answer.pending_revision_id is not None
+        citation_checks, second_review = second_review_checks(user, answer, citation_checks)  # admin/double.py
         context = {
             "title": f"Review: {answer.question}",
             "subtitle": None,
@@ -297,10 +299,8 @@ class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAd
             "diff": None,
             "time_in_state": timesince(answer.status_changed_at, clock.now()),
             "overdue": answer.overdue,
-            "blockers": checks.approval_blockers(answer) if "approve" in allowed_actions(user, answer) else [],
-            "may_record_verdicts": under_review
-            and rights.refusal(rights.may_record_verdict, user=user, answer=answer) is None,
-            "may_waive": under_review and rights.refusal(rights.may_waive, user=user, answer=answer) is None,
+            "blockers": checks.approval_blockers(answer) if may_approve(user, answer) else [],
+            **verdict_rights(user, answer),
             "checks": citation_checks,
             "checked_count": sum(check.checked for check in citation_checks),
             "verdict_form": VerdictForm(),
@@ -323,17 +323,20 @@ class AnswerAdmin(WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAd
         if context["workspace_tab"]:
             context["diff"] = revision_diff(live, pending, whole=request.GET.get("diff") == "all")
         context.update(decision_bar_context(request, answer, citation_checks))  # editorial/admin/workspace.py
-        assignable = answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
+        context.update(second_review)
+        context.update(blind_page(context, answer))
+        assignable = answer.status in services.ASSIGNABLE
         if assignable and rights.refusal(rights.may_assign, user=user, answer=answer) is None:
             context["assign_form"] = AssignForm(
                 initial={"reviewer": answer.reviewer_id}, reviewers=selectors.eligible_reviewers_of(answer)
             )
         return context
 
-    def citation_checks_of(self, answer, shown) -> list[CitationCheck]:
-        return _citation_checks(
+    def citation_checks_of(self, answer, shown, user=None) -> list[CitationCheck]:
+        built = _citation_checks(
             list(shown.citations.all()), holder_id=answer.reviewer_id, sentences=citing_sentences(shown.sections.all())
         )
+        return built if user is None else second_review_checks(user, answer, built)[0]
 
     def get_object(self, request, object_id, from_field=None):
         loaded = getattr(request, "_vetted_review_answer", None)

@@ -248,7 +248,8 @@ def may_start_review(user, answer: Answer) -> str | None:
 
 
 def may_decide(user, answer: Answer) -> str | None:
-    """Approve, request changes or reject: the board member holding the review, never the author."""
+    """Approve, request changes or reject: the board member holding the review, never the author (nor, in a
+    high-risk revision's second review, its first approver)."""
     if why := _board_refusal(user, answer):
         return why
     if _wrote_pending(user, answer):

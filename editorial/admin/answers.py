@@ -183,7 +183,12 @@ class AnswerAdmin(DoubleReviewMixin, WorkspaceMixin, DraftEditsMixin, DecisionsM
             request,
             queryset,
             lambda answer: services.answer_start_review(
-                acting_user=request.user, answer=answer.pk, expected_status=Status.SUBMITTED
+                acting_user=request.user,
+                answer=answer.pk,
+                # A first review, or a high-risk answer's second one.
+                expected_status=answer.status
+                if answer.status in (Status.SUBMITTED, Status.AWAITING_SECOND_REVIEW)
+                else Status.SUBMITTED,
             ),
             done="Started review of {n} answer(s).",
         )

@@ -312,3 +312,21 @@ def test_the_api_says_the_drafts_own_review_awaits_a_second_review(
     factories.second_approval(second_board_member, Answer.objects.get(pk=answer_id))
     body = api.get(f"/api/v1/drafts/{draft_id}/").json()
     assert body["status"] == "approved" and body["publication"] == "published"
+
+
+def test_the_review_pages_approve_gives_the_first_approval_and_says_so(client, high, board_member):
+    answer = services.answer_start_review(acting_user=board_member, answer=high)
+    verify_citations(board_member, answer)
+    client.force_login(board_member)
+    page = client.get(review_url(answer))
+    buttons = [t.name for t in page.context["fsm_object_transitions"][0].available_transitions]
+    assert "first_approve" in buttons and "approve" not in buttons
+    # The form posted under the name "approve" (a stale or forged page) still takes the first approval only.
+    response = client.post(
+        reverse("admin:answers_answer_transition", kwargs={"object_id": answer.pk, "transition_name": "approve"}),
+        {"attest": "on", "password": password_of(board_member), "expected_status": Status.UNDER_REVIEW},
+    )
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.status == Status.AWAITING_SECOND_REVIEW and answer.live_revision is None
+    assert AuditEvent.objects.filter(answer=answer, action=AuditAction.FIRST_APPROVE).count() == 1

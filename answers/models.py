@@ -7,12 +7,18 @@ Three states, kept apart (docs/state-machine.md draws them from this code):
   retracted) is what readers get. It is derived, never stored: published
   while the answer has a live revision, retracted once withdrawn.
 - each revision's **review** (`RevisionReview.state`: submitted, under
-  review, changes requested, rejected, approved, withdrawn) is the outcome of
-  that revision alone. A decision on a re-draft never touches the live one.
+  review, awaiting / under second review, changes requested, rejected,
+  approved, withdrawn, superseded) is the outcome of that revision alone. A
+  decision on a re-draft never touches the live one.
 - an answer's **desk status** (`Answer.status`) is where the answer stands on
   the review desk: the review of its pending revision while one is pending,
   otherwise approved (published, nothing pending), rejected (never
   published), retracted or new. Queues, filters and reports read it.
+
+A high-risk revision (`RevisionReview.risk_tier`) needs two approvals by two
+board members: the first (`first_approve`) moves it to *awaiting second
+review*, a second member takes it (`start_review`, *under second review*) and
+their approval (`approve`) publishes it. Standard-tier revisions keep one.
 
 Transitions are declared here, where the state lives; they never save and
 never check who is acting. `editorial.review.services` is the one way to run them:
@@ -83,6 +89,9 @@ class Status(models.TextChoices):
     NEW = "new", "New"
     SUBMITTED = "submitted", "Submitted"
     UNDER_REVIEW = "under_review", "Under review"
+    # A high-risk revision approved once, waiting for (then in) its second, independent review.
+    AWAITING_SECOND_REVIEW = "awaiting_second_review", "Awaiting second review"
+    SECOND_REVIEW = "second_review", "Under second review"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
@@ -98,7 +107,17 @@ class Publication(models.TextChoices):
 
 
 # The desk statuses in which the answer has a revision waiting for a decision.
-PENDING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED)
+PENDING_STATUSES = (
+    Status.SUBMITTED,
+    Status.UNDER_REVIEW,
+    Status.AWAITING_SECOND_REVIEW,
+    Status.SECOND_REVIEW,
+    Status.CHANGES_REQUESTED,
+)
+# The desk statuses of a high-risk revision's second review (after its first approval).
+SECOND_REVIEW_STATUSES = (Status.AWAITING_SECOND_REVIEW, Status.SECOND_REVIEW)
+# The desk statuses in which one board member holds the review (`Answer.reviewer`) and decides it.
+HELD_STATUSES = (Status.UNDER_REVIEW, Status.SECOND_REVIEW)
 
 
 # What readers may see: approved content that was not retracted. The one rule,
@@ -121,12 +140,14 @@ INVARIANTS = (
         name="approved_has_live_revision",
     ),
     models.CheckConstraint(
-        condition=~models.Q(status__in=[Status.SUBMITTED, Status.UNDER_REVIEW])
+        condition=~models.Q(
+            status__in=[Status.SUBMITTED, Status.UNDER_REVIEW, Status.AWAITING_SECOND_REVIEW, Status.SECOND_REVIEW]
+        )
         | models.Q(pending_revision__isnull=False),
         name="in_review_has_pending_revision",
     ),
     models.CheckConstraint(
-        condition=~models.Q(status=Status.UNDER_REVIEW) | models.Q(reviewer__isnull=False),
+        condition=~models.Q(status__in=[Status.UNDER_REVIEW, Status.SECOND_REVIEW]) | models.Q(reviewer__isnull=False),
         name="under_review_has_reviewer",
     ),
     models.CheckConstraint(
@@ -234,6 +255,33 @@ class Answer(ConcurrentTransitionMixin, models.Model):
         """it has no approved content."""
         return self.live_revision_id is not None
 
+    def pending_review(self) -> "RevisionReview | None":
+        """The pending revision's own review: from `select_related("pending_revision__review")` when
+        loaded so, else one query, kept on the instance for its pending revision."""
+        if self.pending_revision_id is None:
+            return None
+        revision = self._state.fields_cache.get("pending_revision")
+        loaded = revision._state.fields_cache if revision is not None else {}
+        if revision is not None and revision.pk == self.pending_revision_id and "review" in loaded:
+            return loaded["review"]
+        cached = getattr(self, "_vetted_pending_review", None)
+        if cached is None or cached.revision_id != self.pending_revision_id:
+            cached = RevisionReview.objects.filter(revision_id=self.pending_revision_id).first()
+            self._vetted_pending_review = cached
+        return cached
+
+    def _pending_is_high_risk(self) -> bool:
+        review = self.pending_review()
+        return review is not None and review.risk_tier == RiskTier.HIGH
+
+    def needs_one_approval(self) -> bool:
+        """it is a high-risk revision: its first approval sends it to a second board member (`first_approve`)."""
+        return self.status == Status.SECOND_REVIEW or not self._pending_is_high_risk()
+
+    def needs_two_approvals(self) -> bool:
+        """it is a standard-tier revision: one approval publishes it (`approve`)."""
+        return self._pending_is_high_risk()
+
     def is_due_for_rereview(self) -> bool:
         """it is not due for re-review."""
         return self.review_due or (self.next_review_due is not None and self.next_review_due <= clock.today())
@@ -255,12 +303,38 @@ class Answer(ConcurrentTransitionMixin, models.Model):
         self._moved()
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.UNDER_REVIEW, conditions=[has_pending_revision])
+    @transition(
+        field=status,
+        source=Status.AWAITING_SECOND_REVIEW,
+        target=Status.SECOND_REVIEW,
+        conditions=[has_pending_revision],
+    )
     def start_review(self, *, by, reason: str = "") -> None:
+        """A board member takes the review: the first, or the second of a high-risk revision."""
         self.reviewer = by
         self._moved()
 
-    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.APPROVED, conditions=[has_pending_revision])
+    @transition(
+        field=status,
+        source=Status.UNDER_REVIEW,
+        target=Status.AWAITING_SECOND_REVIEW,
+        conditions=[has_pending_revision, needs_two_approvals],
+    )
+    def first_approve(self, *, by, reason: str = "") -> None:
+        """The first of a high-risk revision's two approvals: nothing is published yet; the review
+        waits, unassigned, for a second board member (never the first, never an author)."""
+        self.reviewer = None
+        self._moved()
+
+    @transition(
+        field=status,
+        source=[Status.UNDER_REVIEW, Status.SECOND_REVIEW],
+        target=Status.APPROVED,
+        conditions=[has_pending_revision, needs_one_approval],
+    )
     def approve(self, *, by, reason: str = "") -> None:
+        """Publish the pending revision: a standard-tier revision's approval, or a high-risk
+        revision's second approval."""
         today = clock.today()
         if self.live_revision_id != self.pending_revision_id:
             self.last_updated = today
@@ -284,12 +358,16 @@ class Answer(ConcurrentTransitionMixin, models.Model):
         self.approved_by = by
         self._mark_reviewed(clock.today())
 
-    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.CHANGES_REQUESTED)
+    @transition(field=status, source=[Status.UNDER_REVIEW, Status.SECOND_REVIEW], target=Status.CHANGES_REQUESTED)
     def request_changes(self, *, by, reason: str = "") -> None:
         """The draft goes back to its drafting system; live content, if any, stays published."""
         self._moved()
 
-    @transition(field=status, source=Status.UNDER_REVIEW, target=RETURN_VALUE(Status.REJECTED, Status.APPROVED))
+    @transition(
+        field=status,
+        source=[Status.UNDER_REVIEW, Status.SECOND_REVIEW],
+        target=RETURN_VALUE(Status.REJECTED, Status.APPROVED),
+    )
     def reject(self, *, by, reason: str = "") -> str:
         """The pending revision is refused for good. A published answer stays published
         on its live revision (and takes later drafts); one never published is rejected."""
@@ -319,7 +397,14 @@ class Answer(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=[Status.APPROVED, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED],
+        source=[
+            Status.APPROVED,
+            Status.SUBMITTED,
+            Status.UNDER_REVIEW,
+            Status.AWAITING_SECOND_REVIEW,
+            Status.SECOND_REVIEW,
+            Status.CHANGES_REQUESTED,
+        ],
         target=Status.RETRACTED,
         conditions=[has_live_revision],
     )
@@ -493,6 +578,8 @@ class Citation(ImmutableModel):
 class ReviewState(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     UNDER_REVIEW = "under_review", "Under review"
+    AWAITING_SECOND_REVIEW = "awaiting_second_review", "Awaiting second review"
+    SECOND_REVIEW = "second_review", "Under second review"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     REJECTED = "rejected", "Rejected"
     APPROVED = "approved", "Approved"
@@ -506,7 +593,12 @@ class RiskTier(models.TextChoices):
 
 
 # A revision's review is open in these states; the others are its outcome, kept for good.
-OPEN_REVIEW_STATES = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
+OPEN_REVIEW_STATES = (
+    ReviewState.SUBMITTED,
+    ReviewState.UNDER_REVIEW,
+    ReviewState.AWAITING_SECOND_REVIEW,
+    ReviewState.SECOND_REVIEW,
+)
 
 
 class RevisionReview(models.Model):
@@ -529,6 +621,12 @@ class RevisionReview(models.Model):
     risk_tier = models.CharField(max_length=10, choices=RiskTier.choices, default=RiskTier.STANDARD, db_index=True)
     risk_matches = models.JSONField(default=list, blank=True)
     risk_reason = models.TextField(blank=True)
+    # A high-risk revision's first approval (its signature has the meaning "Approved for publication");
+    # the second approval, by another board member, is `decided_by`.
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "revision review"
@@ -541,24 +639,40 @@ class RevisionReview(models.Model):
         self.changed_at = clock.now()
 
     @transition(field=state, source=ReviewState.SUBMITTED, target=ReviewState.UNDER_REVIEW)
+    @transition(field=state, source=ReviewState.AWAITING_SECOND_REVIEW, target=ReviewState.SECOND_REVIEW)
     def start_review(self, *, by) -> None:
         self.changed_at = clock.now()
 
-    @transition(field=state, source=ReviewState.UNDER_REVIEW, target=ReviewState.APPROVED)
+    @transition(field=state, source=ReviewState.UNDER_REVIEW, target=ReviewState.AWAITING_SECOND_REVIEW)
+    def first_approve(self, *, by) -> None:
+        """The first of two approvals of a high-risk revision."""
+        self.first_approved_by = by
+        self.first_approved_at = clock.now()
+        self.changed_at = self.first_approved_at
+
+    @transition(field=state, source=[ReviewState.UNDER_REVIEW, ReviewState.SECOND_REVIEW], target=ReviewState.APPROVED)
     def approve(self, *, by) -> None:
         self._decided(by)
 
-    @transition(field=state, source=ReviewState.UNDER_REVIEW, target=ReviewState.CHANGES_REQUESTED)
+    @transition(
+        field=state, source=[ReviewState.UNDER_REVIEW, ReviewState.SECOND_REVIEW], target=ReviewState.CHANGES_REQUESTED
+    )
     def request_changes(self, *, by) -> None:
         self._decided(by)
 
-    @transition(field=state, source=ReviewState.UNDER_REVIEW, target=ReviewState.REJECTED)
+    @transition(field=state, source=[ReviewState.UNDER_REVIEW, ReviewState.SECOND_REVIEW], target=ReviewState.REJECTED)
     def reject(self, *, by) -> None:
         self._decided(by)
 
     @transition(
         field=state,
-        source=[ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW, ReviewState.CHANGES_REQUESTED],
+        source=[
+            ReviewState.SUBMITTED,
+            ReviewState.UNDER_REVIEW,
+            ReviewState.AWAITING_SECOND_REVIEW,
+            ReviewState.SECOND_REVIEW,
+            ReviewState.CHANGES_REQUESTED,
+        ],
         target=ReviewState.WITHDRAWN,
     )
     def withdraw(self, *, by) -> None:

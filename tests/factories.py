@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 
 from answers.models import Answer, ReviewerProfile, Specialty, Status
+from editorial.access import roles
 from editorial.review import checks, services
 
 APPROVAL = settings.APPROVAL_ATTESTATION
@@ -136,9 +137,30 @@ def verify_citations(reviewer, answer: Answer) -> None:
     record_verdicts(reviewer, answer, ["verified"] * answer.pending_revision.citations.count())
 
 
-def answer_in(status: str, *, drafter, specialty, reviewer, editor, **overrides) -> Answer:
+def board_member_of(specialty, username: str) -> User:
+    """A board member holding `specialty` (made once per test database)."""
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing
+    made = user(username, roles.BOARD)
+    reviewer_profile(made, display_name=f"Dr. {username.title()}", slug=username, specialties=[specialty])
+    return made
+
+
+def second_approval(reviewer, answer: Answer, verdicts: list[str] | None = None) -> Answer:
+    """A high-risk answer awaiting its second review: `reviewer` takes it, records a verdict on every
+    citation (all verified unless `verdicts`) and approves it."""
+    answer = services.answer_start_review(acting_user=reviewer, answer=answer.pk)
+    count = answer.pending_revision.citations.count()
+    record_verdicts(reviewer, answer, verdicts or ["verified"] * count)
+    return services.answer_approve(acting_user=reviewer, answer=answer.pk, attestation=APPROVAL)
+
+
+def answer_in(status: str, *, drafter, specialty, reviewer, editor, second_reviewer=None, **overrides) -> Answer:
     """An answer brought to `status` through the services: submitted by `drafter`, reviewed by
-    `reviewer` (who verifies every citation before approving), retracted by `editor`."""
+    `reviewer` (who verifies every citation before approving), retracted by `editor`. A high-risk
+    draft approved or retracted gets its second approval from `second_reviewer` (by default a
+    board member of the specialty made for it); `AWAITING_SECOND_REVIEW` stops after the first."""
     answer = submitted(by=overrides.pop("acting_user", drafter), specialty=specialty, **overrides)
     if status == Status.SUBMITTED:
         return answer
@@ -152,6 +174,9 @@ def answer_in(status: str, *, drafter, specialty, reviewer, editor, **overrides)
     else:
         verify_citations(reviewer, answer)
         answer = services.answer_approve(acting_user=reviewer, answer=answer, attestation=APPROVAL)
+        if answer.status == Status.AWAITING_SECOND_REVIEW and status != Status.AWAITING_SECOND_REVIEW:
+            # A high-risk revision: a second board member of the specialty approves it too.
+            answer = second_approval(second_reviewer or board_member_of(specialty, "second-approver"), answer)
         if status == Status.RETRACTED:
             answer = services.answer_retract(acting_user=editor, answer=answer, reason="Guideline changed.")
     answer.refresh_from_db()

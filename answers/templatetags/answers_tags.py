@@ -14,14 +14,22 @@ def safe_url(value: str) -> str:
 
 REVIEW_STEPS = ("Submitted", "Under Review", "Approved")
 _STEP_OF_STATUS = {"submitted": 0, "under_review": 1, "changes_requested": 1, "approved": 2}
+# A high-risk draft approved once shows its second review as a step of its own.
+SECOND_REVIEW_STEPS = ("Submitted", "Under Review", "Awaiting Second Review", "Approved")
+_SECOND_REVIEW_STEP = {"awaiting_second_review": 2, "second_review": 2}
 
 
 @register.simple_tag
 def review_steps(answer, pending=False) -> list[dict]:
     """The tracker's steps for the content shown: approved content is at "Approved",
-    pending content at the step its answer has reached."""
-    current = _STEP_OF_STATUS.get(answer.status, 0) if pending else len(REVIEW_STEPS) - 1
+    pending content at the step its answer has reached (a high-risk draft's second review
+    is a step of its own)."""
+    steps = REVIEW_STEPS
+    if pending and answer.status in _SECOND_REVIEW_STEP:
+        steps, current = SECOND_REVIEW_STEPS, _SECOND_REVIEW_STEP[answer.status]
+    else:
+        current = _STEP_OF_STATUS.get(answer.status, 0) if pending else len(REVIEW_STEPS) - 1
     return [
         {"label": label, "done": i < current or (i == current and not pending), "current": i == current}
-        for i, label in enumerate(REVIEW_STEPS)
+        for i, label in enumerate(steps)
     ]

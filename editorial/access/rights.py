@@ -15,7 +15,15 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from answers import interests
-from answers.models import Answer, DeclaredInterest, ReviewerProfile, Revision, Status
+from answers.models import (
+    SECOND_REVIEW_STATUSES,
+    Answer,
+    DeclaredInterest,
+    ReviewerProfile,
+    Revision,
+    RevisionReview,
+    Status,
+)
 from editorial.access.roles import BOARD, is_board_member, is_drafting_system, is_editor
 from editorial.errors import NotAllowed
 
@@ -160,6 +168,11 @@ def _board_refusal(user, answer: Answer, revision: Revision | None = None) -> st
             f"This answer is in {answer.question.specialty}, a specialty your reviewer profile does not list: "
             "board members review only within their specialties."
         )
+    if in_second_review(answer) and not _one_of_two_holds_specialty(user, answer):
+        return (
+            f"Neither you nor the first reviewer holds {answer.question.specialty}: at least one of a "
+            "high-risk answer's two reviewers must hold its specialty."
+        )
     return _conflict_refusal(user, answer, revision)
 
 
@@ -169,6 +182,98 @@ def conflict_notice(user, answer: Answer) -> str | None:
     if not is_board_member(user):
         return None
     return _conflict_refusal(user, answer, answer.pending_revision or answer.live_revision)
+
+
+# -- two approvals of a high-risk revision -------------------------------------------
+# A high-risk revision (`RevisionReview.risk_tier`) is approved twice, by two board members
+# (`editorial.review.double`): neither wrote it or any revision it was edited from, the second
+# is not the first, and at least one holds the answer's specialty.
+
+
+def in_second_review(answer: Answer | None) -> bool:
+    """The answer's pending revision has its first approval and waits for (or is in) its second review."""
+    return answer is not None and answer.status in SECOND_REVIEW_STATUSES
+
+
+def _pending_review_row(answer: Answer) -> RevisionReview | None:
+    """The pending revision's own review (its tier, its first approver), at most one query per answer."""
+    return answer.pending_review()
+
+
+def first_approver_id(answer: Answer) -> int | None:
+    """Who gave the pending revision its first approval (None before, and for standard-tier revisions)."""
+    review = _pending_review_row(answer)
+    return review.first_approved_by_id if review is not None else None
+
+
+def is_high_risk(answer: Answer | None) -> bool:
+    review = _pending_review_row(answer) if answer is not None else None
+    return review is not None and review.risk_tier == "high"
+
+
+def revision_authors(revision_id: int | None) -> set[int]:
+    """Who wrote the revision and every revision it was edited from (its `parent` chain)."""
+    authors: set[int] = set()
+    seen: set[int] = set()
+    while revision_id is not None and revision_id not in seen:
+        seen.add(revision_id)
+        row = Revision.objects.filter(pk=revision_id).values_list("created_by_id", "parent_id").first()
+        if row is None:
+            break
+        authors.add(row[0])
+        revision_id = row[1]
+    return authors
+
+
+def _wrote_any_of(user, answer: Answer | None) -> bool:
+    """For a high-risk revision: `user` wrote it or a revision it was edited from."""
+    if answer is None or answer.pending_revision_id is None or not is_high_risk(answer):
+        return False
+    return user.pk in revision_authors(answer.pending_revision_id)
+
+
+def _actually_holds(user_id: int | None, answer: Answer) -> bool:
+    if user_id is None:
+        return False
+    return ReviewerProfile.specialties.through.objects.filter(
+        reviewerprofile__user_id=user_id, specialty_id=answer.question.specialty_id
+    ).exists()
+
+
+def _one_of_two_holds_specialty(user, answer: Answer) -> bool:
+    """At least one of the two reviewers holds the answer's specialty (always so under the
+    specialty rule, which asks it of both)."""
+    if specialty_rule():
+        return True
+    return answer.question.specialty_id in _held_specialty_ids(user) or _actually_holds(
+        first_approver_id(answer), answer
+    )
+
+
+def _double_review_refusal(user, answer: Answer) -> str | None:
+    """The two-approvals rules a board member meets before reviewing a high-risk revision."""
+    if _wrote_any_of(user, answer):
+        return "You wrote this revision or one it was edited from; other board members must review it."
+    if in_second_review(answer) and first_approver_id(answer) == user.pk:
+        return "You gave this revision its first approval; a second, different board member must approve it."
+    return None
+
+
+def second_review_q(user) -> Q:
+    """On answers: the high-risk answers awaiting a second review that `user` may take
+    (`may_start_review` in the second review, as a filter)."""
+    if not is_board_member(user):
+        return Q(pk__in=[])
+    q = Q(status=Status.AWAITING_SECOND_REVIEW) & (Q(reviewer=user) | Q(reviewer__isnull=True))
+    q &= ~Q(pending_revision__created_by=user) & ~Q(pending_revision__parent__created_by=user)
+    q &= ~Q(pending_revision__review__first_approved_by=user)
+    if specialty_rule():
+        return q & holds_specialty_q(user)
+    held = ReviewerProfile.specialties.through.objects.filter(specialty_id=OuterRef("question__specialty_id"))
+    return q & (
+        Exists(held.filter(reviewerprofile__user_id=user.pk))
+        | Exists(held.filter(reviewerprofile__user_id=OuterRef("pending_revision__review__first_approved_by")))
+    )
 
 
 # -- the rights ---------------------------------------------------------------------
@@ -217,25 +322,48 @@ def may_waive(user, answer: Answer) -> str | None:
 
 
 def may_start_review(user, answer: Answer) -> str | None:
-    """A board member who may review it (the assignee, if assigned), never its author."""
+    """A board member who may review it (the assignee, if assigned), never its author; for a
+    high-risk revision's second review, never its first approver."""
     if why := _board_refusal(user, answer):
         return why
     if _wrote_pending(user, answer):
         return "You wrote this revision; another board member must review it."
+    if why := _double_review_refusal(user, answer):
+        return why
     if answer.reviewer_id is not None and answer.reviewer_id != user.pk:
         return f"This answer is assigned to {answer.reviewer}."
     return None
 
 
 def may_decide(user, answer: Answer) -> str | None:
-    """Approve, request changes or reject: the board member holding the review, never the author."""
+    """Approve, request changes or reject: the board member holding the review, never the author (nor, in a
+    high-risk revision's second review, its first approver)."""
     if why := _board_refusal(user, answer):
         return why
     if _wrote_pending(user, answer):
         return "You wrote this revision; you cannot review your own work."
+    if why := _double_review_refusal(user, answer):
+        return why
     if answer.reviewer_id != user.pk:
         return "Only the board member who holds this review may decide it."
     return None
+
+
+def may_adjudicate(user, answer: Answer) -> str | None:
+    """An editor, or a third board member (neither of the two reviewers), never an author:
+    settles a citation the two reviewers of a high-risk revision disagree on."""
+    if not in_second_review(answer):
+        return "Only a high-risk revision in its second review has disagreements to adjudicate."
+    authors = revision_authors(answer.pending_revision_id)
+    if user.pk in authors:
+        return "You wrote this revision or one it was edited from; someone else must adjudicate."
+    if user.pk in (first_approver_id(answer), answer.reviewer_id):
+        return "You are one of its two reviewers; an editor or a third board member must adjudicate."
+    if is_editor(user):
+        return None
+    if not is_board_member(user):
+        return "Only editors and board members may adjudicate a disagreement."
+    return _board_refusal(user, answer)
 
 
 def may_edit_draft(user, answer: Answer | None) -> str | None:
@@ -315,6 +443,10 @@ def assignment_refusal(reviewer, answer: Answer) -> str | None:
         )
     if _wrote_pending(reviewer, answer):
         return f"{reviewer} wrote this revision; another board member must review it."
+    if _wrote_any_of(reviewer, answer):
+        return f"{reviewer} wrote this revision or one it was edited from; another board member must review it."
+    if in_second_review(answer) and first_approver_id(answer) == reviewer.pk:
+        return f"{reviewer} gave this revision its first approval; a second, different board member must approve it."
     if declaration := conflict_of(reviewer, answer):
         return f"{reviewer} declared {declaration_words(declaration)} This revision mentions {declaration.name}: " + (
             _ANOTHER

@@ -26,7 +26,8 @@ from answers.sentences import CitingSentence, citing_sentences
 from editorial.access import rights
 from editorial.access.roles import is_board_member, is_editor
 from editorial.admin.comments import CommentsMixin, comment_context
-from editorial.admin.decisions import DecisionsMixin, allowed_actions
+from editorial.admin.decisions import DecisionsMixin
+from editorial.admin.double import DoubleReviewMixin, blind_page, second_review_checks
 from editorial.admin.edits import DraftEditsMixin
 from editorial.admin.filters import AssignedFilter, DeskFilter, OverdueFilter
 from editorial.admin.forms import (
@@ -36,7 +37,7 @@ from editorial.admin.forms import (
     VerdictForm,
     WaiverForm,
 )
-from editorial.admin.workspace import WorkspaceMixin, decision_bar_context
+from editorial.admin.workspace import WorkspaceMixin, decision_bar_context, may_approve, verdict_rights
 from editorial.errors import ReviewError
 from editorial.review import checks, risk, selectors, services
 from editorial.review.changes import revision_diff
@@ -72,6 +73,7 @@ class CitationCheck:
     last_unwaived: bool  # the only citation not waived: it cannot be waived (checks._refuse_waiving_the_last)
     sentences: tuple[CitingSentence, ...] = ()  # every sentence of the draft that cites it
     checked: bool = False  # waived, or a verdict recorded by the holder of the review
+    double: object = None  # both reviews of a high-risk revision (editorial/admin/double.py)
 
     @property
     def card_id(self) -> str:
@@ -116,7 +118,7 @@ def _citation_checks(
 
 
 @admin.register(Answer)
-class AnswerAdmin(CommentsMixin, WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
+class AnswerAdmin(DoubleReviewMixin, CommentsMixin, WorkspaceMixin, DraftEditsMixin, DecisionsMixin, admin.ModelAdmin):
     change_form_template = "admin/editorial/answer/review.html"
 
     list_display = ["question_text", "specialty", "status", "reviewer", "time_in_state", "next_review_due"]
@@ -182,7 +184,12 @@ class AnswerAdmin(CommentsMixin, WorkspaceMixin, DraftEditsMixin, DecisionsMixin
             request,
             queryset,
             lambda answer: services.answer_start_review(
-                acting_user=request.user, answer=answer.pk, expected_status=Status.SUBMITTED
+                acting_user=request.user,
+                answer=answer.pk,
+                # A first review, or a high-risk answer's second one.
+                expected_status=answer.status
+                if answer.status in (Status.SUBMITTED, Status.AWAITING_SECOND_REVIEW)
+                else Status.SUBMITTED,
             ),
             done="Started review of {n} answer(s).",
         )
@@ -281,7 +288,7 @@ class AnswerAdmin(CommentsMixin, WorkspaceMixin, DraftEditsMixin, DecisionsMixin
         citation_checks = _citation_checks(
             citations, holder_id=answer.reviewer_id, sentences=citing_sentences(sections)
         )
-        under_review = answer.status == Status.UNDER_REVIEW and answer.pending_revision_id is not None
+        citation_checks, second_review = second_review_checks(user, answer, citation_checks)  # admin/double.py
         rendered = render_sections(sections, anchor_prefix=CARD_PREFIX, marker_ids=True)
         context = {
             "title": f"Review: {answer.question}",
@@ -299,10 +306,8 @@ class AnswerAdmin(CommentsMixin, WorkspaceMixin, DraftEditsMixin, DecisionsMixin
             "diff": None,
             "time_in_state": timesince(answer.status_changed_at, clock.now()),
             "overdue": answer.overdue,
-            "blockers": checks.approval_blockers(answer) if "approve" in allowed_actions(user, answer) else [],
-            "may_record_verdicts": under_review
-            and rights.refusal(rights.may_record_verdict, user=user, answer=answer) is None,
-            "may_waive": under_review and rights.refusal(rights.may_waive, user=user, answer=answer) is None,
+            "blockers": checks.approval_blockers(answer) if may_approve(user, answer) else [],
+            **verdict_rights(user, answer),
             "checks": citation_checks,
             "checked_count": sum(check.checked for check in citation_checks),
             "verdict_form": VerdictForm(),
@@ -327,17 +332,20 @@ class AnswerAdmin(CommentsMixin, WorkspaceMixin, DraftEditsMixin, DecisionsMixin
         if context["workspace_tab"]:
             context["diff"] = revision_diff(live, pending, whole=request.GET.get("diff") == "all")
         context.update(decision_bar_context(request, answer, citation_checks))  # editorial/admin/workspace.py
-        assignable = answer.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
+        context.update(second_review)
+        context.update(blind_page(context, answer))
+        assignable = answer.status in services.ASSIGNABLE
         if assignable and rights.refusal(rights.may_assign, user=user, answer=answer) is None:
             context["assign_form"] = AssignForm(
                 initial={"reviewer": answer.reviewer_id}, reviewers=selectors.eligible_reviewers_of(answer)
             )
         return context
 
-    def citation_checks_of(self, answer, shown) -> list[CitationCheck]:
-        return _citation_checks(
+    def citation_checks_of(self, answer, shown, user=None) -> list[CitationCheck]:
+        built = _citation_checks(
             list(shown.citations.all()), holder_id=answer.reviewer_id, sentences=citing_sentences(shown.sections.all())
         )
+        return built if user is None else second_review_checks(user, answer, built)[0]
 
     def get_object(self, request, object_id, from_field=None):
         loaded = getattr(request, "_vetted_review_answer", None)

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from answers.admin import ReadOnlyAdmin
 from editorial.audit import describe
 from editorial.models import AuditEvent
+from editorial.review.double import blind_answer_ids
 
 
 @admin.register(AuditEvent)
@@ -52,7 +53,11 @@ class AuditEventAdmin(ReadOnlyAdmin):
         css = {"all": ["editorial/review.css"]}  # the trail's columns, shared with the review page
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*describe.TRAIL_RELATED)
+        # A board member blind to a high-risk revision's first review (its second review is not
+        # complete) does not read that answer's trail here either (editorial/review/double.py).
+        queryset = super().get_queryset(request).select_related(*describe.TRAIL_RELATED)
+        blind = blind_answer_ids(request.user)
+        return queryset.exclude(answer_id__in=blind) if blind else queryset
 
     @admin.display(description="When", ordering="created_at")
     def when(self, event: AuditEvent) -> str:

@@ -36,7 +36,7 @@ def _form_of(decision: Decision) -> type | None:
 
 
 # The decisions that end a board member's review: after one, they land on the next answer waiting for them.
-ENDS_REVIEW = frozenset({"approve", "request_changes", "reject"})
+ENDS_REVIEW = frozenset({"approve", "first_approve", "request_changes", "reject"})
 
 
 def allowed_actions(user, answer: Answer) -> list[str]:

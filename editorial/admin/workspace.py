@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRefresh
 
-from answers.models import Citation, Status
+from answers.models import HELD_STATUSES, Citation, Status
 from editorial.access import rights
 from editorial.admin.decisions import _form_of, allowed_actions
 from editorial.admin.forms import ApprovalForm, VerdictForm
@@ -28,16 +28,26 @@ from editorial.review.decisions import DECISIONS
 from editorial.review.summary import changes_line, verdict_summary
 
 # The decisions the keyboard opens (review.js), by name.
-DECISION_KEYS = {"approve": "a", "reaffirm": "a", "request_changes": "r"}
+DECISION_KEYS = {"approve": "a", "first_approve": "a", "reaffirm": "a", "request_changes": "r"}
+# The approvals of a pending revision: the one that publishes, and a high-risk revision's first.
+APPROVALS = ("approve", "first_approve")
+
+
+def may_approve(user, answer) -> bool:
+    return any(name in APPROVALS for name in allowed_actions(user, answer))
 
 
 def verdict_rights(user, answer) -> dict:
     """Who may fill the evidence cards' forms now (the page and the fragment read the same)."""
-    under_review = answer.status == Status.UNDER_REVIEW and answer.pending_revision_id is not None
+    under_review = answer.status in HELD_STATUSES and answer.pending_revision_id is not None
     return {
         "may_record_verdicts": under_review
-        and rights.refusal(rights.may_record_verdict, user=user, answer=answer) is None,
-        "may_waive": under_review and rights.refusal(rights.may_waive, user=user, answer=answer) is None,
+        and rights.refusal(rights.may_record_verdict, user=user, answer=answer) is None
+        and not getattr(answer, "_vetted_second_review_complete", False),
+        # Waivers belong to the first review (a second review has adjudication instead).
+        "may_waive": answer.status == Status.UNDER_REVIEW
+        and under_review
+        and rights.refusal(rights.may_waive, user=user, answer=answer) is None,
     }
 
 
@@ -67,7 +77,7 @@ def decision_bar_context(request, answer, citation_checks) -> dict:
                 "key": DECISION_KEYS.get(name, ""),
                 "signs": signs,
                 # Approve signs the pending revision; re-approve the live one.
-                "revision": (pending if name == "approve" else live) if signs else None,
+                "revision": (pending if name in APPROVALS else live) if signs else None,
                 "url": reverse(
                     "admin:answers_answer_transition", kwargs={"object_id": answer.pk, "transition_name": name}
                 ),
@@ -113,14 +123,17 @@ class WorkspaceMixin:
                 error = refused.message
         answer = selectors.answer_for_review(answer.pk)
         shown = answer.pending_revision or answer.live_revision
-        citation_checks = self.citation_checks_of(answer, shown) if shown else []
+        citation_checks = self.citation_checks_of(answer, shown, request.user) if shown else []
         check = next((c for c in citation_checks if c.citation.pk == citation_id), None)
         if check is None:  # the page is stale (a new revision came in): show the page as it is now
             return HttpResponseClientRefresh()
-        may_approve = "approve" in allowed_actions(request.user, answer)
+        if getattr(answer, "_vetted_second_review_complete", False):
+            # The second reviewer's last verdict lifts the blind: the whole page shows both reviews now.
+            return HttpResponseClientRefresh()
+        approving = may_approve(request.user, answer)
         context = {
             "answer": answer,
-            "may_approve": may_approve,  # the approve dialog is on the page: its summary is swapped too
+            "may_approve": approving,  # the approve dialog is on the page: its summary is swapped too
             "shown_revision": shown,
             "shown_is_pending": shown.pk == answer.pending_revision_id,
             "check": check,
@@ -128,7 +141,7 @@ class WorkspaceMixin:
             "checked_count": sum(c.checked for c in citation_checks),
             "verdict_form": VerdictForm(),
             "card_error": error,
-            "blockers": _blockers(may_approve, answer, citation_checks),
+            "blockers": _blockers(approving, answer, citation_checks),
             "verdict_summary": verdict_summary(citation_checks),
             **verdict_rights(request.user, answer),
         }

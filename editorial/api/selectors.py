@@ -7,6 +7,7 @@ from editorial.models import AuditAction, AuditEvent
 
 # The reviewer decisions a drafting system learns about.
 DECISION_ACTIONS = (
+    AuditAction.FIRST_APPROVE,
     AuditAction.APPROVE,
     AuditAction.REAFFIRM,
     AuditAction.REQUEST_CHANGES,

@@ -22,7 +22,7 @@ from answers.models import Citation, Revision, Section, content_hash
 from editorial.models import AuditAction, AuditEvent
 
 # Events whose revision_hash a board member vouched for.
-SIGNED_ACTIONS = (AuditAction.APPROVE, AuditAction.REAFFIRM)
+SIGNED_ACTIONS = (AuditAction.APPROVE, AuditAction.FIRST_APPROVE, AuditAction.REAFFIRM)
 
 
 @dataclass

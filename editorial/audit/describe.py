@@ -207,7 +207,9 @@ _SENTENCES = {
     AuditAction.RETRACT: lambda event, data: _with("Retracted", event.reason),
     AuditAction.REVIEW_DUE: _review_due,
     AuditAction.CITATION_VERDICT: lambda event, data: _with(
-        f"{_citation(data)}: {_verdict(data.get('verdict', ''))}", event.reason
+        f"{_citation(data)}: {_verdict(data.get('verdict', ''))}"
+        + (" (second review)" if data.get("second_review") else ""),
+        event.reason,
     ),
     AuditAction.CITATION_WAIVE: lambda event, data: _with(f"{_citation(data)}: check waived", event.reason),
     AuditAction.COMMENT: _comment("Commented"),
@@ -223,4 +225,16 @@ _SENTENCES = {
     ),
     AuditAction.REVISION_WITHDRAW: lambda event, data: _of_revision("Withdrew", event, data) + " with the retraction",
     AuditAction.REVISION_EDIT: _revision_edit,
+    AuditAction.FIRST_APPROVE: lambda event, data: (
+        _of_revision("Approved", event, data) + " (first of two approvals: high risk, waiting for a second review)"
+    ),
+    AuditAction.CITATION_ADJUDICATE: lambda event, data: _with(
+        f"{_citation(data)}: adjudicated {_verdict(data.get('verdict', ''))}"
+        + (
+            f" ({_verdict(data['first'])} in the first review, {_verdict(data['second'])} in the second)"
+            if data.get("first") and data.get("second")
+            else ""
+        ),
+        event.reason,
+    ),
 }

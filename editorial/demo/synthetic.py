@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 
 from answers import clock
-from answers.models import Answer, Citation, Specialty
+from answers.models import Answer, Citation, Specialty, Status
 from editorial.review import checks, services
 
 TOPICS = {
@@ -170,6 +170,22 @@ def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, spe
 
         return step
 
+    def second_review():
+        """A high-risk draft approved once: another board member holding the specialty reviews it
+        (their own verdicts, all verified) and gives the second approval. Nothing for a standard one."""
+
+        def step():
+            answer = Answer.objects.get(pk=state["answer"])
+            if answer.status != Status.AWAITING_SECOND_REVIEW:
+                return
+            second = next(u for u in _holders(users["board"], specialty) + users["board"] if u != reviewer)
+            services.answer_start_review(acting_user=second, answer=answer.pk)
+            for citation in Citation.objects.filter(revision_id=answer.pending_revision_id):
+                checks.citation_verdict_record(acting_user=second, citation=citation, verdict="verified")
+            services.answer_approve(acting_user=second, answer=answer.pk, attestation=settings.APPROVAL_ATTESTATION)
+
+        return step
+
     attest = settings.APPROVAL_ATTESTATION
     yield t, submit(1)
     if outcome == "submitted":
@@ -189,6 +205,7 @@ def _plan(rng, *, start: datetime, outcome: str, users: dict, question: str, spe
         return
     yield gap(1, 20), check_citations(finding_problem=False)
     yield gap(), act(services.answer_approve, attestation=attest)
+    yield gap(), second_review()
     if outcome == "retracted":
         yield (
             gap(100, 900),

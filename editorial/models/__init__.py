@@ -9,7 +9,7 @@ from editorial.models.checkpoints import AuditCheckpoint
 from editorial.models.exports import ExportStatus, ReportExport
 from editorial.models.notifications import NotificationKind, NotificationPreference
 from editorial.models.outbox import NotificationDelivery, OutboxMessage
-from editorial.models.review import CitationVerdict, Comment, Verdict
+from editorial.models.review import CitationAdjudication, CitationVerdict, Comment, SecondVerdict, Verdict
 from editorial.models.risk import HighAlertDrug
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "AuditAction",
     "AuditCheckpoint",
     "AuditEvent",
+    "CitationAdjudication",
     "CitationVerdict",
     "Comment",
     "DraftReceipt",
@@ -27,6 +28,7 @@ __all__ = [
     "NotificationPreference",
     "OutboxMessage",
     "ReportExport",
+    "SecondVerdict",
     "Verdict",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -37,6 +37,8 @@ class AuditAction(models.TextChoices):
     REVISION_WITHDRAW = "vetted.revision.withdraw", "Withdrew the pending revision with the retraction"
     RISK_CHANGE = "vetted.revision.risk", "Changed the risk tier"
     REVISION_EDIT = "vetted.revision.edit", "Edited the draft in review (a new revision)"
+    FIRST_APPROVE = "vetted.answer.first_approve", "Approved (first of two approvals)"
+    CITATION_ADJUDICATE = "vetted.citation.adjudicate", "Adjudicated a disagreement on a citation"
 
 
 class AuditEvent(ImmutableModel):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from answers import clock
-from answers.models import Answer, Citation, ImmutableError, Revision, Section
+from answers.models import Answer, Citation, ImmutableError, ImmutableModel, Revision, Section
 
 
 class Verdict(models.TextChoices):
@@ -55,6 +55,61 @@ class CitationVerdict(models.Model):
         if self.waived_at is not None:
             return False
         return self.verdict in ("", Verdict.UNSUPPORTED)
+
+
+class SecondVerdict(models.Model):
+    """A board member's own verdict on one citation in the second review of a high-risk revision.
+
+    The first review's verdicts stay in `CitationVerdict` (one per citation, the holder's at the
+    first approval); each second reviewer's are kept here, one per citation and reviewer, so both
+    reviewers' findings survive side by side (and a reassigned second review starts afresh for its
+    new holder). The second reviewer records them blind (`editorial.review.double`): they may change
+    them until every citation has one; from then on they are final, and the first review shows.
+    """
+
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="second_verdicts")
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="+")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    note = models.TextField(blank=True)
+    decided_at = models.DateTimeField(default=clock.now)
+
+    # What the evidence card reads of a verdict (the same names as CitationVerdict's).
+    waived_at = None
+    carried_from_id = None
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["citation", "reviewer"], name="second_verdict_per_citation_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citation}: {self.get_verdict_display()} (second review)"
+
+
+class CitationAdjudication(ImmutableModel):
+    """The final verdict on a citation the two reviewers of a high-risk revision disagreed on,
+    recorded with a reason by an editor or a third board member. Written once; audited
+    (`vetted.citation.adjudicate`) and signed (meaning "Adjudicated")."""
+
+    citation = models.OneToOneField(Citation, on_delete=models.PROTECT, related_name="adjudication")
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="+")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    first_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    second_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    second_verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    reason = models.TextField()
+    adjudicated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    adjudicated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["revision", "citation__number"]
+
+    def __str__(self) -> str:
+        return f"{self.citation}: adjudicated {self.get_verdict_display()}"
 
 
 class CommentQuerySet(models.QuerySet):

@@ -142,7 +142,13 @@ RECIPIENTS = {
 
 # -- the editors' digest ----------------------------------------------------------
 
-WAITING = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED)
+WAITING = (
+    Status.SUBMITTED,
+    Status.UNDER_REVIEW,
+    Status.AWAITING_SECOND_REVIEW,
+    Status.SECOND_REVIEW,
+    Status.CHANGES_REQUESTED,
+)
 
 
 def digest_context() -> dict:

@@ -22,7 +22,13 @@ REMINDER_STAGES = (("reviewer", 1), ("editors", 2))
 
 
 def _slas() -> dict:
-    return {Status.SUBMITTED: settings.REVIEW_SLA_SUBMITTED, Status.UNDER_REVIEW: settings.REVIEW_SLA_UNDER_REVIEW}
+    # A high-risk revision's second review runs on the first review's clocks.
+    return {
+        Status.SUBMITTED: settings.REVIEW_SLA_SUBMITTED,
+        Status.UNDER_REVIEW: settings.REVIEW_SLA_UNDER_REVIEW,
+        Status.AWAITING_SECOND_REVIEW: settings.REVIEW_SLA_SUBMITTED,
+        Status.SECOND_REVIEW: settings.REVIEW_SLA_UNDER_REVIEW,
+    }
 
 
 def reminders_sweep() -> int:

@@ -17,12 +17,13 @@ from django.db.models import F
 from django.utils.text import Truncator
 
 from answers import clock
-from answers.models import Answer, Citation, Revision, Section, Status
+from answers.models import HELD_STATUSES, Answer, Citation, Revision, Section, Status
 from answers.sentences import section_text
 from editorial.access import rights
 from editorial.audit import effects
 from editorial.errors import Blocked, Invalid, InvalidState
 from editorial.models import AuditAction, CitationVerdict, Comment, Verdict
+from editorial.review import double
 
 COMMENT_MAX = 5000
 EXCERPT_MAX = 200  # the start of a comment, as its audit event quotes it
@@ -51,9 +52,13 @@ def citation_blocker(citation: Citation, verdict: CitationVerdict | None, *, hol
 
 
 def approval_blockers(answer: Answer) -> list[str]:
-    """Why the pending revision cannot be approved yet (empty: it can)."""
+    """Why the pending revision cannot be approved yet (empty: it can). In a high-risk revision's
+    second review: the second reviewer's own verdicts and the adjudicated disagreements
+    (`editorial.review.double`)."""
     if answer.pending_revision_id is None:
         return []
+    if answer.status == Status.SECOND_REVIEW:
+        return double.second_review_blockers(answer)
     citations = (
         Citation.objects.filter(revision_id=answer.pending_revision_id)
         .select_related("verdict__reviewer")
@@ -67,24 +72,29 @@ def approval_blockers(answer: Answer) -> list[str]:
     return problems
 
 
-def _citation_under_review(citation_id: int) -> tuple[Citation, Answer]:
+def _citation_under_review(citation_id: int, statuses=(Status.UNDER_REVIEW,)) -> tuple[Citation, Answer]:
     citation = Citation.objects.select_related("revision").get(pk=citation_id)
     answer = Answer.objects.select_for_update().get(pk=citation.revision.answer_id)
-    if answer.status != Status.UNDER_REVIEW or answer.pending_revision_id != citation.revision_id:
+    if answer.status not in statuses or answer.pending_revision_id != citation.revision_id:
         raise InvalidState(f"Citation {citation.number} is not part of a revision under review.", state=answer.status)
     return citation, answer
 
 
 def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: str, note: str = "") -> CitationVerdict:
-    """The reviewer holding the review records a verdict on one citation."""
+    """The reviewer holding the review records a verdict on one citation (in a high-risk revision's
+    second review, their own: `editorial.review.double.second_verdict_record`)."""
     if verdict not in Verdict.values:
         raise Invalid.on("verdict", f"Unknown verdict {verdict!r}.")
     if len((note or "").strip()) > NOTE_MAX:
         raise Invalid.on("note", f"A note is at most {NOTE_MAX} characters.")
     citation_id = citation if isinstance(citation, int) else citation.pk
     with transaction.atomic():
-        citation, answer = _citation_under_review(citation_id)
+        citation, answer = _citation_under_review(citation_id, HELD_STATUSES)
         rights.require(rights.may_record_verdict, user=acting_user, answer=answer)
+        if answer.status == Status.SECOND_REVIEW:
+            return double.second_verdict_record(
+                acting_user=acting_user, citation=citation, answer=answer, verdict=verdict, note=note.strip()
+            )
         row, _ = CitationVerdict.objects.update_or_create(
             citation=citation,
             defaults={

@@ -11,7 +11,7 @@ read these declarations; nothing else lists the decisions.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from answers.models import Answer, SignatureMeaning
+from answers.models import Answer, SignatureMeaning, Status
 from editorial.access import rights
 from editorial.models import AuditAction
 from editorial.review.checks import approval_blockers, comments_for_drafter
@@ -37,6 +37,13 @@ class Decision:
     # What the decision gathers into its audit event's data when taken (and so into what the
     # drafting system receives: the API's decisions, the webhook): e.g. the open comments.
     gathers: Callable[[Answer], dict] | None = None
+
+    def meaning(self, from_status: str) -> str:
+        """The meaning of the signature it records from `from_status`: a high-risk revision's
+        approval in its second review is its "Second approval"."""
+        if self.signs == SignatureMeaning.APPROVED and from_status == Status.SECOND_REVIEW:
+            return SignatureMeaning.SECOND_APPROVAL
+        return self.signs
 
     def refusal(self, *, user, answer: Answer) -> str | None:
         """Why `user` may not take this decision on `answer`, or None (the right only, not the state)."""
@@ -64,6 +71,21 @@ APPROVE = Decision(
     blockers=approval_blockers,
     blocked="Approval is blocked",
     revision_step="approve",
+    signs=SignatureMeaning.APPROVED,
+)
+# A high-risk revision's first approval: signed like an approval ("Approved for publication"),
+# published only once a second board member approves it too (APPROVE, "Second approval").
+FIRST_APPROVE = Decision(
+    "first_approve",
+    AuditAction.FIRST_APPROVE,
+    rights.may_decide,
+    verb="approve",
+    label="Approve",
+    help_text="First of two approvals (high risk): a second board member reviews it before it is published.",
+    needs_attestation=True,
+    blockers=approval_blockers,
+    blocked="Approval is blocked",
+    revision_step="first_approve",
     signs=SignatureMeaning.APPROVED,
 )
 REAFFIRM = Decision(
@@ -122,7 +144,7 @@ EDIT = Decision(
 # drafting API (or import_drafts), never from the review page; `edit` has its own
 # page, linked from the review page (`editorial.review.edits`, `editorial.admin.edits`).
 DECISIONS: dict[str, Decision] = {
-    d.name: d for d in (SUBMIT, START_REVIEW, APPROVE, REAFFIRM, REQUEST_CHANGES, REJECT, RETRACT, EDIT)
+    d.name: d for d in (SUBMIT, START_REVIEW, FIRST_APPROVE, APPROVE, REAFFIRM, REQUEST_CHANGES, REJECT, RETRACT, EDIT)
 }
-# The review page's buttons, in the order shown.
-BUTTONS: tuple[Decision, ...] = (START_REVIEW, APPROVE, REAFFIRM, REQUEST_CHANGES, REJECT, RETRACT)
+# The review page's buttons, in the order shown (the state machine offers one of the two approvals).
+BUTTONS: tuple[Decision, ...] = (START_REVIEW, FIRST_APPROVE, APPROVE, REAFFIRM, REQUEST_CHANGES, REJECT, RETRACT)

@@ -13,12 +13,12 @@ from django.db.models import BooleanField, Case, CharField, Count, IntegerField,
 from django.db.models.functions import Coalesce, NullIf
 
 from answers import clock
-from answers.models import PUBLIC, Answer, Citation, Section, Specialty, Status
+from answers.models import HELD_STATUSES, PUBLIC, Answer, Citation, Section, Specialty, Status
 from editorial.access import rights, roles
 from editorial.audit.describe import TRAIL_RELATED
 from editorial.models import AuditEvent, Comment
 
-WAITING = (Status.SUBMITTED, Status.UNDER_REVIEW)
+WAITING = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.AWAITING_SECOND_REVIEW, Status.SECOND_REVIEW)
 
 # How far the review page goes back in the audit trail; the full trail is one link away.
 AUDIT_TRAIL_LIMIT = 100
@@ -28,8 +28,15 @@ def overdue_q() -> Q:
     """Answers past their review SLA in the current state, or past their next review date."""
     now = clock.now()
     return (
-        Q(status=Status.SUBMITTED, status_changed_at__lt=now - settings.REVIEW_SLA_SUBMITTED)
-        | Q(status=Status.UNDER_REVIEW, status_changed_at__lt=now - settings.REVIEW_SLA_UNDER_REVIEW)
+        # A second review waits and runs on the first review's clocks.
+        Q(
+            status__in=[Status.SUBMITTED, Status.AWAITING_SECOND_REVIEW],
+            status_changed_at__lt=now - settings.REVIEW_SLA_SUBMITTED,
+        )
+        | Q(
+            status__in=[Status.UNDER_REVIEW, Status.SECOND_REVIEW],
+            status_changed_at__lt=now - settings.REVIEW_SLA_UNDER_REVIEW,
+        )
         | due_for_rereview_q()
     )
 
@@ -96,7 +103,13 @@ def waiting_for_q(user) -> Q:
 
 
 def in_review_by_q(user) -> Q:
-    return Q(status=Status.UNDER_REVIEW, reviewer=user)
+    return Q(status__in=HELD_STATUSES, reviewer=user)
+
+
+def awaiting_second_review_for_q(user) -> Q:
+    """High-risk answers approved once that this board member may take for their second review
+    (`editorial.access.rights.second_review_q`: not the first approver, not an author)."""
+    return rights.second_review_q(user)
 
 
 def due_for_rereview_by_q(user) -> Q:
@@ -113,6 +126,7 @@ def due_for_rereview_by_q(user) -> Q:
 DESK_QUEUES = {
     "waiting": ("Waiting for me", waiting_for_q),
     "in_review": ("In review by me", in_review_by_q),
+    "second": ("Awaiting second review", awaiting_second_review_for_q),
     "due": ("Due for re-review", due_for_rereview_by_q),
 }
 
@@ -136,12 +150,19 @@ def desk_counts(user) -> list[DeskCount]:
             aggregates[name] = Count("pk", filter=q(user), distinct=True)
     if roles.is_editor(user):
         aggregates["unassigned"] = Count("pk", filter=Q(status=Status.SUBMITTED, reviewer__isnull=True))
+        aggregates["second_unassigned"] = Count(
+            "pk", filter=Q(status=Status.AWAITING_SECOND_REVIEW, reviewer__isnull=True)
+        )
         aggregates["overdue"] = Count("pk", filter=overdue_q())
     if not aggregates:
         return []
     counts = Answer.objects.aggregate(**aggregates)
     labels = {name: label for name, (label, _) in DESK_QUEUES.items()}
-    labels |= {"unassigned": "Waiting for a reviewer", "overdue": "Overdue"}
+    labels |= {
+        "unassigned": "Waiting for a reviewer",
+        "second_unassigned": "Awaiting a second reviewer",
+        "overdue": "Overdue",
+    }
     return [DeskCount(queue=name, label=labels[name], count=counts[name]) for name in aggregates]
 
 
@@ -218,6 +239,7 @@ def answer_for_review(answer_id) -> Answer | None:
             "approved_by",
             "pending_revision__created_by",
             "pending_revision__parent",
+            "pending_revision__review",  # its tier and first approver: the two-approvals rules read them
             "live_revision__created_by",
         )
         .prefetch_related(

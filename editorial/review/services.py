@@ -42,7 +42,7 @@ from editorial.audit.trail import audit_record_many, user_label
 from editorial.errors import Blocked, Conflict, Invalid, InvalidState, NotAllowed
 from editorial.models import AuditAction
 from editorial.review import risk, signing
-from editorial.review.decisions import APPROVE, DECISIONS, REAFFIRM, SUBMIT, Decision
+from editorial.review.decisions import APPROVE, DECISIONS, FIRST_APPROVE, REAFFIRM, SUBMIT, Decision
 
 
 @dataclass
@@ -174,7 +174,7 @@ def _decide(
         revision = _decided_revision(locked, decision)
         pending, review = locked.pending_revision, _pending_review(locked, decision)
         getattr(locked, decision.name)(by=acting_user, reason=reason)
-        if decision.signs:
+        if decision.signs and locked.status == Status.APPROVED:
             _review_period_by_risk(locked)
         _save_transition(locked)
         if review is not None:
@@ -192,8 +192,8 @@ def _decide(
             data=data,
         )
         if decision.signs:
-            # The signed revision: the one approved (now live) or re-approved.
-            signing.signature_record(signer=acting_user, revision=locked.live_revision, meaning=decision.signs)
+            # The signed revision: the one approved (now live, or waiting for its second approval) or re-approved.
+            signing.signature_record(signer=acting_user, revision=revision, meaning=decision.meaning(before))
         if review is not None and review.state == ReviewState.WITHDRAWN:
             # A retraction takes the revision pending with it: its own event, on its own revision.
             effects.record(
@@ -213,6 +213,8 @@ def answer_decide(name: str, *, acting_user, answer: Answer | int, expected_stat
     """Take the decision called `name` (the admin's buttons and forms come here): its
     reason or attestation in `inputs`, as the decision declares."""
     decision = DECISIONS[name]
+    if decision is APPROVE or decision is FIRST_APPROVE:
+        decision = _approval_of(answer)
     if decision.needs_attestation:
         return _approve(decision, acting_user=acting_user, answer=answer, expected_status=expected_status, **inputs)
     if decision.needs_reason:
@@ -224,6 +226,16 @@ def answer_decide(name: str, *, acting_user, answer: Answer | int, expected_stat
             reason=_required_reason(inputs.get("reason")),
         )
     return _decide(decision, answer=answer, acting_user=acting_user, expected_status=expected_status)
+
+
+def _approval_of(answer: Answer | int) -> Decision:
+    """The approval a board member gives now: a high-risk revision's first approval (`first_approve`,
+    nothing published yet) or the approval that publishes (`approve`: a standard-tier revision's only
+    one, a high-risk revision's second). The same "Approve" button and service either way."""
+    locked = Answer.objects.filter(pk=_answer_id(answer)).only("pk", "status", "pending_revision_id").first()
+    if locked is not None and locked.status == Status.UNDER_REVIEW and locked.needs_two_approvals():
+        return FIRST_APPROVE
+    return APPROVE
 
 
 def _approve(decision: Decision, *, acting_user, answer, attestation: str, expected_status=None) -> Answer:
@@ -335,13 +347,17 @@ def draft_submit(*, acting_user, draft: Draft) -> Revision:
     return revision
 
 
+# An editor assigns (or reassigns) the first review, or a high-risk revision's second one.
+ASSIGNABLE = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.AWAITING_SECOND_REVIEW, Status.SECOND_REVIEW)
+
+
 def answer_assign(*, acting_user, answer: Answer | int, reviewer) -> Answer:
     """An editor gives the answer's review to a board member (also reassigns)."""
     answer_id = _answer_id(answer)
     with transaction.atomic():
         locked = _locked_answer(answer_id)
         rights.require(rights.may_assign, user=acting_user, answer=locked)
-        if locked.status not in (Status.SUBMITTED, Status.UNDER_REVIEW):
+        if locked.status not in ASSIGNABLE:
             raise InvalidState(
                 f"Cannot assign a reviewer: the answer is {locked.get_status_display().lower()}.",
                 state=locked.status,
@@ -373,8 +389,14 @@ def answer_start_review(*, acting_user, answer, expected_status=None) -> Answer:
 
 
 def answer_approve(*, acting_user, answer, attestation: str, expected_status=None) -> Answer:
+    """Approve the pending revision: it is published, unless it is high risk and this is its first
+    approval (the answer then awaits a second board member's)."""
     return _approve(
-        APPROVE, acting_user=acting_user, answer=answer, attestation=attestation, expected_status=expected_status
+        _approval_of(answer),
+        acting_user=acting_user,
+        answer=answer,
+        attestation=attestation,
+        expected_status=expected_status,
     )
 
 

@@ -10,7 +10,9 @@ _QUEUE_LINKS = {
     "waiting": "desk=waiting",
     "in_review": "desk=in_review",
     "due": "desk=due",
+    "second": "desk=second",
     "unassigned": "status__exact=submitted&assigned=nobody",
+    "second_unassigned": "status__exact=awaiting_second_review&assigned=nobody",
     "overdue": "overdue=yes",
 }
 

@@ -97,7 +97,11 @@ def test_the_committed_state_machine_document_matches_the_code(capsys):
     # it is drawn from the code: the re-draft rules are in it
     assert "under_review --> approved: reject" in written
     assert "changes_requested --> retracted: retract" in written
-    assert "| `withdraw` | submitted, under review, changes requested | withdrawn | `retract` |" in written
+    assert (
+        "| `withdraw` | submitted, under review, awaiting second review, under second review, changes requested"
+        " | withdrawn | `retract` |"
+    ) in written
+    assert "under_review --> awaiting_second_review: first_approve" in written
 
 
 def test_the_committed_state_machine_drawing_matches_the_code(capsys):

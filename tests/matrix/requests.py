@@ -52,6 +52,11 @@ REQUESTS = {
         "/admin/answers/answer/{answer}/citations/{citation}/verdict/",
         {"verdict": "verified", "note": ""},
     ),
+    "admin/answers/answer/<path:object_id>/citations/<int:citation_id>/adjudicate/": (
+        "POST",
+        "/admin/answers/answer/{answer}/citations/{citation}/adjudicate/",
+        {"verdict": "verified", "reason": "The abstract says so.", "password": "irrelevant"},
+    ),
     "admin/answers/answer/<path:object_id>/citations/<int:citation_id>/waive/": (
         "POST",
         "/admin/answers/answer/{answer}/citations/{citation}/waive/",

@@ -50,6 +50,8 @@ MATRIX = {
     'admin/r/<path:content_type_id>/<path:object_id>/': row(302, 302, 302, 302, 302, 302, 302),
     'admin/auth/user/<id>/password/': row(302, 302, 302, 403, 403, 403, 200),
     'admin/answers/answer/<path:object_id>/citations/<int:citation_id>/verdict/': row(N302, N302, N302, N302, W302, N302, N302),
+    # Only a high-risk revision in its second review has disagreements; the world's answer is in its first review.
+    'admin/answers/answer/<path:object_id>/citations/<int:citation_id>/adjudicate/': row(N302, N302, N302, N302, N302, N302, N302),
     'admin/answers/answer/<path:object_id>/citations/<int:citation_id>/waive/': row(N302, N302, N302, N302, N302, W302, W302),
     'admin/answers/answer/<path:object_id>/comments/': row(N302, N302, N302, W302, W302, W302, W302),
     'admin/answers/answer/<path:object_id>/comments/<int:comment_id>/resolve/': row(N302, N302, N302, W302, W302, W302, W302),

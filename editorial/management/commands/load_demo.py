@@ -173,8 +173,16 @@ class Command(BaseCommand):
         with clock.travel(_at("2025-03-23", 16)):
             for citation in answer.pending_revision.citations.all():
                 checks.citation_verdict_record(acting_user=reviewer, citation=citation, verdict="verified")
-        with clock.travel(_at(seed["last_updated"], 15)):
+        with clock.travel(_at(seed["last_updated"], 10)):
             answer = services.answer_approve(acting_user=reviewer, answer=answer, attestation=attest)
+        # It gives doses (1.3-1.8 mg/m²): high risk, so a second board member reviews it on their own and approves.
+        second = users["dr.okafor"]
+        with clock.travel(_at(seed["last_updated"], 13)):
+            answer = services.answer_start_review(acting_user=second, answer=answer)
+            for citation in answer.pending_revision.citations.all():
+                checks.citation_verdict_record(acting_user=second, citation=citation, verdict="verified")
+        with clock.travel(_at(seed["last_updated"], 15)):
+            answer = services.answer_approve(acting_user=second, answer=answer, attestation=attest)
         # A year on, once it fell due (24 March 2026), the board re-reviewed the same text:
         # last_reviewed moves, last_updated stays.
         with clock.travel(_at("2026-03-25", 11)):

@@ -65,7 +65,7 @@ def _rechain_from(event_id: int) -> None:
 def history(answer_in):
     """Two answers' history: 10 events."""
     answer_in(Status.APPROVED)
-    answer_in(Status.APPROVED, question="Is iron safe in pregnancy?")
+    answer_in(Status.APPROVED, question="Is iron safe with tea?")
     assert AuditEvent.objects.count() == 10
 
 

@@ -16,7 +16,7 @@ from editorial.audit.trail import audit_record
 from editorial.drafting.intake import followup_claim
 from editorial.errors import Invalid
 from editorial.models import AuditAction, AuditEvent
-from editorial.review import checks, edits, profiles, services, signing
+from editorial.review import checks, double, edits, profiles, services, signing
 from tests import factories
 from tests.factories import APPROVAL
 
@@ -36,7 +36,7 @@ RAW_STATES = [s.value for s in Status if s.value != s.label.lower()]  # under_re
 
 
 @pytest.fixture
-def walked(drafter, specialty, board_member, author, editor):
+def walked(drafter, specialty, board_member, second_board_member, author, editor):
     """One answer taken through every action of the vocabulary by the real services; its events."""
     draft = factories.draft(specialty, question=QUESTION, citations=CITATIONS)
     answer = Answer.objects.get(pk=services.draft_submit(acting_user=drafter, draft=draft).answer_id)
@@ -64,7 +64,14 @@ def walked(drafter, specialty, board_member, author, editor):
     request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.9")
     with pytest.raises(Invalid):
         signing.signature_check(request=request, user=board_member, password="wrong", answer=answer)
-    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)
+    services.answer_approve(acting_user=board_member, answer=answer, attestation=APPROVAL)  # the first of two
+    services.answer_start_review(acting_user=second_board_member, answer=answer)
+    checks.citation_verdict_record(
+        acting_user=second_board_member, citation=first, verdict="unverifiable", note="Full text paywalled."
+    )
+    checks.citation_verdict_record(acting_user=second_board_member, citation=second, verdict="verified")
+    double.citation_adjudicate(acting_user=editor, citation=first, verdict="verified", reason="The abstract states it.")
+    services.answer_approve(acting_user=second_board_member, answer=answer, attestation=APPROVAL)
     with clock.travel(clock.now() + settings.REVIEW_INTERVAL + timedelta(days=1)):
         services.answer_mark_review_due(answer=answer)
         services.answer_reaffirm(acting_user=board_member, answer=answer, attestation=APPROVAL)
@@ -123,6 +130,12 @@ def test_the_sentences_name_the_citation_the_verdict_the_revision_and_the_reason
         "Commented on the section Key Findings: Too short.",
         "Resolved a comment on the section Key Findings: Too short.",
         "Failed to sign: wrong password",
+        "Approved revision 2 (first of two approvals: high risk, waiting for a second review)",
+        "Started review",
+        "Citation 1 (Kantarjian 2016): could not verify (second review): Full text paywalled.",
+        "Citation 2 (A consensus statement of the working…, 2020): verified (second review)",
+        "Citation 1 (Kantarjian 2016): adjudicated verified (verified in the first review, could not verify in the"
+        " second): The abstract states it.",
         "Approved revision 2",
         "Re-reviewed and re-approved revision 2",
         "Submitted revision 3, drafted by medrafter 1.0",

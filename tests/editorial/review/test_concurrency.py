@@ -93,3 +93,76 @@ def test_concurrent_writers_keep_one_unbroken_audit_chain(submit, specialty):
     outcomes = _race(4, submit_one)
     assert outcomes == ["ok"] * 4
     assert verify_chain() == (4, None)
+
+
+def _first_approved(submit, first, second):
+    """A high-risk answer approved once by `first`, held for its second review by `second`, every citation
+    verified by both."""
+    from tests.factories import record_verdicts
+
+    answer = submit(risk="high")
+    services.answer_start_review(acting_user=first, answer=answer)
+    verify_citations(first, answer)
+    services.answer_approve(acting_user=first, answer=answer.pk, attestation=APPROVAL)
+    services.answer_start_review(acting_user=second, answer=answer.pk)
+    answer.refresh_from_db()
+    record_verdicts(second, answer, ["verified"] * answer.pending_revision.citations.count())
+    return answer
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_second_approvals_racing_publish_exactly_once(submit, board_member, second_board_member):
+    from answers.models import Signature, SignatureMeaning
+
+    answer = _first_approved(submit, board_member, second_board_member)
+    outcomes = _race(
+        2, lambda: services.answer_approve(acting_user=second_board_member, answer=answer.pk, attestation=APPROVAL)
+    )
+
+    assert outcomes.count("ok") == 1
+    [refusal] = [o for o in outcomes if o != "ok"]
+    assert isinstance(refusal, InvalidState | Conflict) and "approved" in refusal.message
+    assert AuditEvent.objects.filter(answer=answer, action="vetted.answer.approve").count() == 1
+    assert Signature.objects.filter(meaning=SignatureMeaning.SECOND_APPROVAL).count() == 1
+    answer.refresh_from_db()
+    assert answer.status == Status.APPROVED and answer.live_revision_id is not None
+    assert verify_chain()[1] is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_second_approval_racing_a_reassignment_and_the_new_holders_approval_publishes_once(
+    submit, board_member, second_board_member, editor, specialty
+):
+    """Two board members approving the second review at once (one holds it, an editor just gave it to the
+    other, who verified too): the lock lets exactly one publish; the other is refused, nothing half-done."""
+    from tests.factories import board_member_of, record_verdicts
+
+    answer = _first_approved(submit, board_member, second_board_member)
+    third = board_member_of(specialty, "tess")
+    services.answer_assign(acting_user=editor, answer=answer.pk, reviewer=third)
+    record_verdicts(third, answer, ["verified"] * answer.pending_revision.citations.count())
+    services.answer_assign(acting_user=editor, answer=answer.pk, reviewer=second_board_member)
+    actions = iter(
+        [
+            lambda: services.answer_approve(acting_user=second_board_member, answer=answer.pk, attestation=APPROVAL),
+            lambda: (
+                services.answer_assign(acting_user=editor, answer=answer.pk, reviewer=third),
+                services.answer_approve(acting_user=third, answer=answer.pk, attestation=APPROVAL),
+            ),
+        ]
+    )
+    lock = threading.Lock()
+
+    def next_action():
+        with lock:
+            action = next(actions)
+        action()
+
+    outcomes = _race(2, next_action)
+    approvals = AuditEvent.objects.filter(answer=answer, action="vetted.answer.approve")
+    assert approvals.count() == 1, outcomes
+    answer.refresh_from_db()
+    assert answer.status == Status.APPROVED
+    assert answer.approved_by == approvals.get().actor

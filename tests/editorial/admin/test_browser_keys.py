@@ -38,7 +38,8 @@ def six_citations(drafter, specialty, question: str):
     draft.citations = [
         {"number": n, "title": f"Trial {n} of oral iron", "year": 2015 + n, "pmid": str(2000 + n)} for n in range(1, 7)
     ]
-    draft.sections[0]["body"] = "Oral iron first [1]. Ferrous sulfate 65 mg daily [2, 3]. Alternate days help [4-5]."
+    # no dose, no special population: a standard-risk draft, one approval (a high-risk one needs two)
+    draft.sections[0]["body"] = "Oral iron first [1]. Ferrous sulfate daily [2, 3]. Alternate days help [4-5]."
     draft.sections[1]["body"] = "- Intravenous iron when oral iron fails [6]."
     return services.draft_submit(acting_user=drafter, draft=draft).answer
 

@@ -64,6 +64,9 @@ def _items(f: ReportFilter):
 
 
 def _kappa_shown(agreement: Agreement, minimum: int = 1):
+    """The kappa figure, or why there is none: no items (None, shown "–"), too few, undefined."""
+    if agreement.items == 0:
+        return None
     if agreement.items < minimum:
         return TOO_FEW
     return UNDEFINED if agreement.kappa is None else agreement.kappa

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from editorial.reports import queries
+from editorial.reports import agreement, queries
 from editorial.reports.queries import ReportFilter
 
 HOUR = 3600.0
@@ -18,7 +18,7 @@ HOUR = 3600.0
 class Column:
     key: str
     header: str
-    kind: str = "int"  # int, text, date, hours (from seconds), percent (from a share), number
+    kind: str = "int"  # int, text, date, hours (from seconds), percent (from a share), number, kappa
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def cell(value, kind: str):
         return round(value * 100, 1)
     if kind == "number":
         return round(value, 2)
+    if kind == "kappa":  # a figure, or why there is none ("too few", "undefined")
+        return value if isinstance(value, str) else round(value, 3)
     if kind == "date":
         return value.isoformat() if isinstance(value, date) else value
     return value
@@ -153,6 +155,59 @@ TABLES = {
             ),
             queries.top_reasons,
         ),
+        Table(
+            "agreement",
+            "Agreement between the two reviews of high-risk revisions",
+            (
+                Column("items", "Citations reviewed twice"),
+                Column("observed", "Observed agreement (%)", "percent"),
+                Column("expected", "Chance agreement (%)", "percent"),
+                Column("kappa", "Cohen's kappa", "kappa"),
+                Column("disagreements", "Disagreements"),
+                Column("disagreement_share", "Disagreements (%)", "percent"),
+                Column("sided_first", "Adjudicated: with the first reviewer"),
+                Column("sided_second", "Adjudicated: with the second reviewer"),
+                Column("sided_neither", "Adjudicated: with neither"),
+                Column("awaiting", "Not yet adjudicated"),
+            ),
+            agreement.agreement,
+            lambda data: data["summary"],
+        ),
+        *(
+            Table(
+                name,
+                title,
+                (
+                    *label_columns,
+                    Column("items", "Shared citations" if name == "agreement_pairs" else "Citations reviewed twice"),
+                    Column("observed", "Observed agreement (%)", "percent"),
+                    Column("kappa", "Cohen's kappa", "kappa"),
+                    Column("disagreements", "Disagreements"),
+                ),
+                agreement.agreement,
+                lambda data, key=key: data[key],
+            )
+            for name, title, key, label_columns in [
+                (
+                    "agreement_pairs",
+                    f"Agreement per reviewer pair (kappa from {agreement.MIN_PAIR_ITEMS} shared citations)",
+                    "pairs",
+                    (Column("member_a", "Board member", "text"), Column("member_b", "Board member", "text")),
+                ),
+                (
+                    "agreement_specialty",
+                    "Agreement per specialty",
+                    "specialties",
+                    (Column("specialty", "Specialty", "text"),),
+                ),
+                (
+                    "agreement_model",
+                    "Agreement per drafting model",
+                    "models",
+                    (Column("model", "Drafting model", "text"),),
+                ),
+            ]
+        ),
     ]
 }
 
@@ -162,6 +217,7 @@ PAGES = {
     "turnaround": ("Turnaround", ["turnaround", "turnaround_weekly", "time_in_state"]),
     "reviewers": ("Reviewers", ["reviewers"]),
     "quality": ("Draft quality", ["quality", "reasons"]),
+    "agreement": ("Agreement", ["agreement", "agreement_pairs", "agreement_specialty", "agreement_model"]),
 }
 
 

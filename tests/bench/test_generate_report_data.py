@@ -58,7 +58,7 @@ def test_the_report_benchmark_prints_a_line_per_page(db):
     out = io.StringIO()
     call_command(report_benchmark.Command(), "--repeat", "1", stdout=out)
     text = out.getvalue()
-    for page in ("backlog", "throughput", "turnaround", "reviewers", "quality"):
+    for page in ("backlog", "throughput", "turnaround", "reviewers", "quality", "agreement"):
         assert f"\n{page} " in text
     assert "slowest request" in text
 

@@ -56,7 +56,7 @@ SURFACE_PAYLOADS = {
     "Markdown link: a javascript: target": "[click](javascript:alert(1))",
     "Markdown link: a title that fakes a citation marker": '[x](http://ok.example "[1] onmouseover=alert(1)")',
 }
-REPORT_PAGES = ["backlog", "throughput", "turnaround", "reviewers", "quality"]
+REPORT_PAGES = ["backlog", "throughput", "turnaround", "reviewers", "quality", "agreement"]
 
 
 def _draft(payload: str, n: int, external_id: str) -> dict:

@@ -7,6 +7,8 @@ URLS = [
     reverse("editorial_reports:index"),
     reverse("editorial_reports:page", args=["backlog"]),
     reverse("editorial_reports:page", args=["quality"]) + "?export=quality",
+    reverse("editorial_reports:page", args=["agreement"]),
+    reverse("editorial_reports:page", args=["agreement"]) + "?export=agreement_pairs",
 ]
 
 
@@ -30,9 +32,10 @@ def test_drafting_system_is_refused(client, drafter, url):
 
 
 @pytest.mark.parametrize("user", ["editor", "superuser", "board_member"])
-def test_editors_and_staff_may_read_reports(db, client, request, user):
+@pytest.mark.parametrize("url", [URLS[1], URLS[3], URLS[4]])
+def test_editors_and_staff_may_read_reports(db, client, request, user, url):
     client.force_login(request.getfixturevalue(user))
-    assert client.get(URLS[1]).status_code == 200
+    assert client.get(url).status_code == 200
 
 
 def test_an_inactive_staff_member_is_sent_to_log_in_again(client, editor):

@@ -19,6 +19,17 @@ SECOND_REVIEW_STEPS = ("Submitted", "Under Review", "Awaiting Second Review", "A
 _SECOND_REVIEW_STEP = {"awaiting_second_review": 2, "second_review": 2}
 
 
+# What already ends a sentence: a period ("Zhang W, et al."), a question or exclamation mark, an ellipsis.
+_ENDED = (".", "?", "!", "…")
+
+
+@register.filter
+def sentence_end(value) -> str:
+    """The text with one closing period: "Zhang W, et al." stays as it is, never "et al.."."""
+    text = str(value).rstrip()
+    return text if text.endswith(_ENDED) else f"{text}."
+
+
 @register.simple_tag
 def review_steps(answer, pending=False) -> list[dict]:
     """The tracker's steps for the content shown: approved content is at "Approved",

@@ -31,16 +31,22 @@ def sentence_end(value) -> str:
 
 
 @register.simple_tag
-def review_steps(answer, pending=False) -> list[dict]:
+def review_steps(answer, pending=False, overdue=False) -> list[dict]:
     """The tracker's steps for the content shown: approved content is at "Approved",
     pending content at the step its answer has reached (a high-risk draft's second review
-    is a step of its own)."""
+    is a step of its own). Approved content past its review date (`overdue`, the page's
+    own rule) gets a last step, "Re-review due", current and not done: the tracker never
+    stays all green while the page says the review is overdue."""
     steps = REVIEW_STEPS
     if pending and answer.status in _SECOND_REVIEW_STEP:
         steps, current = SECOND_REVIEW_STEPS, _SECOND_REVIEW_STEP[answer.status]
     else:
         current = _STEP_OF_STATUS.get(answer.status, 0) if pending else len(REVIEW_STEPS) - 1
-    return [
+    shown = [
         {"label": label, "done": i < current or (i == current and not pending), "current": i == current}
         for i, label in enumerate(steps)
     ]
+    if overdue and not pending:
+        shown[-1]["current"] = False
+        shown.append({"label": "Re-review due", "done": False, "current": True})
+    return shown

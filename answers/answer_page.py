@@ -41,7 +41,7 @@ from answers.selectors import (
     specialty_rule,
 )
 
-CACHE_VERSION = "5"  # bump when the page's templates or the cached value change shape
+CACHE_VERSION = "6"  # bump when the page's templates or the cached value change shape
 ANCHOR_PREFIX = "ref-"
 
 

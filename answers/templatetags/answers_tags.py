@@ -19,17 +19,34 @@ SECOND_REVIEW_STEPS = ("Submitted", "Under Review", "Awaiting Second Review", "A
 _SECOND_REVIEW_STEP = {"awaiting_second_review": 2, "second_review": 2}
 
 
+# What already ends a sentence: a period ("Zhang W, et al."), a question or exclamation mark, an ellipsis.
+_ENDED = (".", "?", "!", "…")
+
+
+@register.filter
+def sentence_end(value) -> str:
+    """The text with one closing period: "Zhang W, et al." stays as it is, never "et al.."."""
+    text = str(value).rstrip()
+    return text if text.endswith(_ENDED) else f"{text}."
+
+
 @register.simple_tag
-def review_steps(answer, pending=False) -> list[dict]:
+def review_steps(answer, pending=False, overdue=False) -> list[dict]:
     """The tracker's steps for the content shown: approved content is at "Approved",
     pending content at the step its answer has reached (a high-risk draft's second review
-    is a step of its own)."""
+    is a step of its own). Approved content past its review date (`overdue`, the page's
+    own rule) gets a last step, "Re-review due", current and not done: the tracker never
+    stays all green while the page says the review is overdue."""
     steps = REVIEW_STEPS
     if pending and answer.status in _SECOND_REVIEW_STEP:
         steps, current = SECOND_REVIEW_STEPS, _SECOND_REVIEW_STEP[answer.status]
     else:
         current = _STEP_OF_STATUS.get(answer.status, 0) if pending else len(REVIEW_STEPS) - 1
-    return [
+    shown = [
         {"label": label, "done": i < current or (i == current and not pending), "current": i == current}
         for i, label in enumerate(steps)
     ]
+    if overdue and not pending:
+        shown[-1]["current"] = False
+        shown.append({"label": "Re-review due", "done": False, "current": True})
+    return shown

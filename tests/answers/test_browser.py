@@ -96,7 +96,11 @@ def test_seed_answer_page_shows_the_reviewed_answer_in_the_browser(live_server, 
     page.goto(live_server.url + seed_answer.get_absolute_url())
     assert page.locator("h1").inner_text() == SEED["question"]
     assert page.get_by_text("All articles are reviewed for accuracy by our Medical Advisory Board").is_visible()
-    assert page.locator(".tracker [aria-current=step] .step-label").inner_text() == "Approved"
+    # re-reviewed 2026-03-25, high risk: due 180 days later; once past the grace the tracker says so
+    seed_answer.refresh_from_db()
+    overdue = clock.today() > seed_answer.next_review_due + settings.REVIEW_OVERDUE_GRACE
+    current = "Re-review due" if overdue else "Approved"
+    assert page.locator(".tracker [aria-current=step] .step-label").inner_text() == current
     meta = " ".join(page.locator(".review-meta").inner_text().split())
     assert "Last updated: March 24, 2025" in meta
     # the seed answer gives a dose (1.3-1.8 mg/m²): high risk, re-reviewed 180 days after March 25, 2026

@@ -56,7 +56,8 @@ def test_pending_answer_stays_out_of_listing_search_and_sitemap(client, settings
 
 def test_approved_answer_is_public_without_the_pending_warning(client, settings, approved):
     settings.SHOW_PENDING_ANSWERS = True
-    html = client.get(approved().get_absolute_url()).content.decode()
+    with clock.travel(at("2025-06-01")):  # approved 2025-03-24, not yet due for re-review
+        html = client.get(approved().get_absolute_url()).content.decode()
     assert PENDING_WARNING not in html
     assert _current_step(html) == "Approved"
 
@@ -93,6 +94,22 @@ def test_review_overdue_note_appears_only_after_the_grace_period(client, setting
         html = client.get(url).content.decode()
     assert "Review overdue" in html
     assert 'due for its scheduled review on\n    <time datetime="2026-03-24">March 24, 2026</time>' in html
+
+
+def test_the_tracker_says_re_review_due_when_the_review_is_overdue(client, settings, approved):
+    """The tracker never stays all green while the page says the review is overdue (issue 17)."""
+    settings.REVIEW_OVERDUE_GRACE = timedelta(days=30)
+    answer = approved("2025-03-24")
+    url = answer.get_absolute_url()
+    with clock.travel(at("2026-04-23")):
+        html = client.get(url).content.decode()
+    assert "Re-review due" not in html
+    assert re.search(r'is-done is-current" aria-current="step">.*?Approved', html, re.S)
+    with clock.travel(at("2026-04-24")):
+        html = client.get(url).content.decode()
+    current = re.search(r'aria-current="step">(.*?)</li>', html, re.S).group(1)
+    assert "Re-review due" in current and "(in progress)" in current
+    assert html.count('aria-current="step"') == 1
 
 
 def test_reapproval_moves_the_review_dates_and_the_reviewer(client, approved, second_board_member):

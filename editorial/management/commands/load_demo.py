@@ -12,13 +12,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from answers import clock
 from answers.models import DeclaredInterest, Question, ReviewerProfile, Specialty
 from editorial.access import roles
-from editorial.demo import synthetic
-from editorial.models import ApiToken
+from editorial.demo import high_risk, synthetic
+from editorial.models import ApiToken, CitationAdjudication
 from editorial.notify import outbox
 from editorial.review import checks, services
 
@@ -117,6 +118,9 @@ class Command(BaseCommand):
         if not Question.objects.filter(text=seed["question"]).exists():
             self._seed_answer(seed, specialties, users)
             self.stdout.write("Loaded the seed answer.")
+        if not high_risk.exists():
+            high_risk.build(users=users, now=clock.now())
+            self.stdout.write(f"Loaded {len(high_risk.CASES)} high-risk answers (two approvals).")
         if not synthetic.history_exists():
             steps = synthetic.build_history(
                 users={
@@ -129,6 +133,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Loaded {options['answers']} synthetic answers ({steps} review steps).")
         self._print_logins()
+        self._print_high_risk()
         self._print_api_token(users["drafter"])
 
     def _users(self, specialties):
@@ -198,6 +203,14 @@ class Command(BaseCommand):
         )
         _, raw = ApiToken.issue(user=drafter, name=DEMO_TOKEN_NAME)
         self.stdout.write(f"\nDemo API token for `drafter` (shown once; a rerun makes a new one):\n  {raw}")
+
+    def _print_high_risk(self):
+        self.stdout.write("\nHigh-risk demo answers (two approvals), to review in the admin:")
+        for _, answer in high_risk.answers():
+            url = reverse("admin:answers_answer_change", args=[answer.pk])
+            self.stdout.write(f"  {answer.get_status_display():<24} {url}  {answer.question.text}")
+            if adjudicated := CitationAdjudication.objects.filter(answer=answer).count():
+                self.stdout.write(f"  {'':<24} ({adjudicated} disagreement adjudicated by an editor, then approved)")
 
     def _print_logins(self):
         self.stdout.write("\nDemo logins (admin at http://127.0.0.1:8000/admin/):")

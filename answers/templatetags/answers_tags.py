@@ -24,10 +24,10 @@ _ENDED = (".", "?", "!", "…")
 
 
 @register.filter
-def sentence_end(value) -> str:
-    """The text with one closing period: "Zhang W, et al." stays as it is, never "et al.."."""
-    text = str(value).rstrip()
-    return text if text.endswith(_ENDED) else f"{text}."
+def period(value) -> str:
+    """The period that closes the text, or none when it already ends a sentence:
+    "Zhang W, et al." takes none (never "et al.."), "Is iron safe?" takes none."""
+    return "" if str(value).rstrip().endswith(_ENDED) else "."
 
 
 @register.simple_tag

@@ -17,10 +17,10 @@ def _reference(**fields) -> str:
 @pytest.mark.parametrize(
     ("authors", "title", "start"),
     [
-        ("Zhang W, et al.", "Iron in pregnancy", "Zhang W, et al. <cite>Iron in pregnancy.</cite>"),
-        ("Zhang W", "Iron in pregnancy", "Zhang W. <cite>Iron in pregnancy.</cite>"),
-        ("Zhang W, et al. ", "Is iron safe?", "Zhang W, et al. <cite>Is iron safe?</cite>"),
-        ("", "Iron in pregnancy.", "<cite>Iron in pregnancy.</cite>"),
+        ("Zhang W, et al.", "Iron in pregnancy", "Zhang W, et al. <cite>Iron in pregnancy</cite>. Blood"),
+        ("Zhang W", "Iron in pregnancy", "Zhang W. <cite>Iron in pregnancy</cite>. Blood"),
+        ("Zhang W, et al. ", "Is iron safe?", "Zhang W, et al. <cite>Is iron safe?</cite> Blood"),
+        ("", "Iron in pregnancy.", "<cite>Iron in pregnancy.</cite> Blood"),
     ],
 )
 def test_one_period_after_the_authors_and_the_title(authors, title, start):
@@ -46,4 +46,4 @@ def test_the_reader_page_never_doubles_the_period(client, answer_in):
 
 def test_the_reference_is_still_escaped():
     html = _reference(authors="<b>Zhang</b>", title="<script>alert(1)</script>")
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;." in html
+    assert "<script>" not in html and "<cite>&lt;script&gt;alert(1)&lt;/script&gt;</cite>." in html

@@ -147,6 +147,10 @@
     const card = document.getElementById(advanceFrom);
     advanceFrom = null;
     if (!card) return;
+    // The reviewer moved on into a field (the comment box, another note) while it saved:
+    // leave the focus there, or the next keys typed would land on the cards as shortcuts.
+    const active = document.activeElement;
+    if (typing(active) && !card.contains(active)) return;
     if (!card.classList.contains("checked") || card.querySelector(".errornote")) {
       setCurrent(card);
       return;

@@ -33,6 +33,21 @@ def record(**fields) -> AuditEvent:
     return event
 
 
+def record_on_citation(*, action, actor, answer, citation, reason: str = "", **data) -> AuditEvent:
+    """An event about one citation of the answer (a verdict, a waiver, an adjudication): the
+    answer's state unchanged, the citation named by number and short reference in its data."""
+    return record(
+        action=action,
+        actor=actor,
+        answer=answer,
+        revision=citation.revision,
+        from_state=answer.status,
+        to_state=answer.status,
+        reason=reason,
+        data={"citation": citation.number, "reference": citation.short_reference, **data},
+    )
+
+
 def events_written(events: list[AuditEvent]) -> None:
     """Many events written together (a sweep): a handler with a `many`
     attribute gets them in one call, so it can record them in one insert."""

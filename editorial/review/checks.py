@@ -112,15 +112,13 @@ def citation_verdict_record(*, acting_user, citation: Citation | int, verdict: s
                 "waived_at": None,
             },
         )
-        effects.record(
+        effects.record_on_citation(
             action=AuditAction.CITATION_VERDICT,
             actor=acting_user,
             answer=answer,
-            revision=citation.revision,
-            from_state=answer.status,
-            to_state=answer.status,
+            citation=citation,
             reason=note.strip(),
-            data={"citation": citation.number, "reference": citation.short_reference, "verdict": verdict},
+            verdict=verdict,
         )
     return row
 
@@ -144,15 +142,13 @@ def citation_verdict_waive(*, acting_user, citation: Citation | int, reason: str
         row.waiver_reason = reason
         row.waived_at = clock.now()
         row.save(update_fields=["waived_by", "waiver_reason", "waived_at"])
-        effects.record(
+        effects.record_on_citation(
             action=AuditAction.CITATION_WAIVE,
             actor=acting_user,
             answer=answer,
-            revision=citation.revision,
-            from_state=answer.status,
-            to_state=answer.status,
+            citation=citation,
             reason=reason,
-            data={"citation": citation.number, "reference": citation.short_reference, "verdict": row.verdict},
+            verdict=row.verdict,
         )
     return row
 

@@ -180,20 +180,14 @@ def second_verdict_record(*, acting_user, citation: Citation, answer: Answer, ve
             "decided_at": clock.now(),
         },
     )
-    effects.record(
+    effects.record_on_citation(
         action=AuditAction.CITATION_VERDICT,
         actor=acting_user,
         answer=answer,
-        revision=citation.revision,
-        from_state=answer.status,
-        to_state=answer.status,
+        citation=citation,
         reason=note,
-        data={
-            "citation": citation.number,
-            "reference": citation.short_reference,
-            "verdict": verdict,
-            "second_review": True,
-        },
+        verdict=verdict,
+        second_review=True,
     )
     return row
 
@@ -241,23 +235,17 @@ def citation_adjudicate(*, acting_user, citation: Citation | int, verdict: str, 
             reason=reason,
             adjudicated_by=acting_user,
         )
-        effects.record(
+        effects.record_on_citation(
             action=AuditAction.CITATION_ADJUDICATE,
             actor=acting_user,
             answer=answer,
-            revision=citation.revision,
-            from_state=answer.status,
-            to_state=answer.status,
+            citation=citation,
             reason=reason,
-            data={
-                "citation": citation.number,
-                "reference": citation.short_reference,
-                "verdict": verdict,
-                "first": first.verdict,
-                "second": second.verdict,
-                "first_reviewer": user_label(first.reviewer),
-                "second_reviewer": user_label(second.reviewer),
-            },
+            verdict=verdict,
+            first=first.verdict,
+            second=second.verdict,
+            first_reviewer=user_label(first.reviewer),
+            second_reviewer=user_label(second.reviewer),
         )
         signing.signature_record(signer=acting_user, revision=citation.revision, meaning=SignatureMeaning.ADJUDICATED)
     return adjudication
